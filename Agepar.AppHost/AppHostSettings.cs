@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Agepar.AppHost;
+
+/// <summary>
+/// Every AppHost setting, read once from configuration (appsettings.json, environment variables with <c>__</c>,
+/// user secrets, command line). The README's "Configuration" table documents each key.
+/// </summary>
+internal sealed record AppHostSettings(
+    string? ContainerRegistry,
+    bool PgAdminEnabled,
+    int? PostgresHostPort,
+    bool PostgresDataVolume,
+    int? BffHostPort)
+{
+    /// <summary>PostgreSQL major version the seed fixes (<c>postgres:15</c>).</summary>
+    public const string PostgresImageTag = "15";
+
+    /// <summary>Redis major version.</summary>
+    public const string RedisImageTag = "7";
+
+    public static AppHostSettings From(IConfiguration config) => new(
+        ContainerRegistry: NullIfEmpty(config["Containers:Registry"]),
+        PgAdminEnabled: config.GetValue("PgAdmin:Enabled", true),
+        PostgresHostPort: HostPort(config, "Postgres:HostPort", 5432),
+        PostgresDataVolume: config.GetValue("Postgres:DataVolume", true),
+        BffHostPort: HostPort(config, "Bff:HostPort", 5080));
+
+    /// <summary>A fixed host port, or null (0 in configuration) for "let the orchestrator pick a free one".</summary>
+    private static int? HostPort(IConfiguration config, string key, int fallback)
+    {
+        var port = config.GetValue(key, fallback);
+        return port switch
+        {
+            0 => null,
+            > 0 and <= 65535 => port,
+            _ => throw new InvalidOperationException($"{key} must be a TCP port (1-65535) or 0 for a random one; got {port}."),
+        };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().TrimEnd('/');
+}

@@ -1,0 +1,46 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Agepar.AppHost;
+
+internal static class ResourceBuilderExtensions
+{
+    /// <summary>
+    /// PostgreSQL 15 with explicit superuser parameters, pg_stat_statements preloaded, a persistent volume in run mode,
+    /// a configurable host port and (run mode only, switchable) pgAdmin.
+    /// </summary>
+    public static IResourceBuilder<PostgresServerResource> AddAgeparPostgres(
+        this IDistributedApplicationBuilder builder, AppHostSettings settings)
+    {
+        var user = builder.AddParameter("postgres-user", "postgres", publishValueAsDefault: true);
+        var password = builder.AddParameter(
+            "postgres-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+
+        var postgres = builder.AddPostgres("postgres", user, password, port: settings.PostgresHostPort)
+            .WithImageTag(AppHostSettings.PostgresImageTag)
+            .WithAgeparRegistry(settings)
+            .WithArgs(
+                "-c", "shared_preload_libraries=pg_stat_statements",
+                "-c", "pg_stat_statements.track=all");
+
+        if (builder.ExecutionContext.IsRunMode && settings.PostgresDataVolume)
+        {
+            postgres.WithDataVolume("agepar-postgres-data");
+        }
+
+        if (builder.ExecutionContext.IsRunMode && settings.PgAdminEnabled)
+        {
+            postgres.WithPgAdmin(pgAdmin => pgAdmin.WithAgeparRegistry(settings));
+        }
+
+        return postgres;
+    }
+
+    /// <summary>Pulls the image from the configured mirror (<c>Containers:Registry</c>) instead of docker.io.</summary>
+    public static IResourceBuilder<T> WithAgeparRegistry<T>(this IResourceBuilder<T> resource, AppHostSettings settings)
+        where T : ContainerResource =>
+        settings.ContainerRegistry is { } registry ? resource.WithImageRegistry(registry) : resource;
+
+    /// <summary>Pins the project's http endpoint to a host port (null: a free one, as tests need).</summary>
+    public static IResourceBuilder<ProjectResource> WithAgeparHostPort(this IResourceBuilder<ProjectResource> project, int? port) =>
+        project.WithEndpoint("http", endpoint => endpoint.Port = port);
+}

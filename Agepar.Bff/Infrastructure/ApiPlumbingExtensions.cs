@@ -1,0 +1,21 @@
+namespace Agepar.Bff.Infrastructure;
+
+internal static class ApiPlumbingExtensions
+{
+    /// <summary>ProblemDetails for every error, and the OpenAPI document.</summary>
+    public static IHostApplicationBuilder AddAgeparApiPlumbing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
+        return builder;
+    }
+
+    public static WebApplication UseAgeparApiPlumbing(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        // The OpenAPI document: GET /api/openapi/v1.json
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        return app;
+    }
+}

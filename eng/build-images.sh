@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Builds PostgreSQL 15 and Redis 7 images from Debian bookworm packages, without any image registry:
+#   eng/build-images.sh ENGINE POSTGRES_TAG REDIS_TAG
+# debootstrap --variant=minbase bookworm, then the packages, then `ENGINE import` with ENTRYPOINT/CMD/ENV.
+# The root filesystems are cached as tarballs in $AGEPAR_CACHE_DIR/rootfs (delete that folder to rebuild).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=eng/common.sh
+source "$here/common.sh"
+
+engine="$1" pg_image="$2" redis_image="$3"
+mirror="${AGEPAR_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+cache="$AGEPAR_CACHE_DIR/rootfs"
+mkdir -p "$cache"
+
+need_root_debian() {
+  [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ] || die "building images needs Debian (or Ubuntu) and root.
+Alternatively point the AppHost at a registry mirror holding postgres:15 and redis:7: export Containers__Registry=<mirror>"
+}
+
+# build_rootfs NAME PACKAGES... : a cached tarball of bookworm minbase + PACKAGES, with eng/images files inside.
+build_rootfs() {
+  local name="$1"; shift
+  local tarball="$cache/$name.tar"
+  # The cache key: the packages and the files copied in (customise_* below reads them).
+  local stamp; stamp="$( (echo "$*"; declare -f "customise_$name"; cat "$here/images/"*) | sha256sum | cut -c1-16)"
+  if [ -f "$tarball" ] && [ "$(cat "$tarball.stamp" 2>/dev/null)" = "$stamp" ]; then
+    log "rootfs $name: cached ($tarball)"; return
+  fi
+  need_root_debian
+  command -v debootstrap >/dev/null || { apt_update_once; DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >&2; }
+  local base="$cache/bookworm-minbase"
+  if [ ! -f "$base.done" ]; then
+    log "debootstrap bookworm minbase (one time, ~1-2 min)…"
+    rm -rf "$base"
+    debootstrap --variant=minbase bookworm "$base" "$mirror" >"$AGEPAR_CACHE_DIR/debootstrap.log" 2>&1 \
+      || { tail -n 30 "$AGEPAR_CACHE_DIR/debootstrap.log" >&2; die "debootstrap failed"; }
+    touch "$base.done"
+  fi
+  local root="$cache/$name.root"
+  rm -rf "$root"; cp -a "$base" "$root"
+  mount_chroot "$root"
+  trap 'umount_chroot "'"$root"'"' RETURN
+  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"; chmod +x "$root/usr/sbin/policy-rc.d"
+  mkdir -p "$root/etc/postgresql-common"
+  echo "create_main_cluster = false" >"$root/etc/postgresql-common/createcluster.conf"
+  log "installing into $name: $* (log: $AGEPAR_CACHE_DIR/build-$name.log)"
+  chroot "$root" /usr/bin/env DEBIAN_FRONTEND=noninteractive bash -c "
+    apt-get update -q && apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confold $* &&
+    apt-get clean && rm -rf /var/lib/apt/lists/*" >"$AGEPAR_CACHE_DIR/build-$name.log" 2>&1 \
+    || { tail -n 30 "$AGEPAR_CACHE_DIR/build-$name.log" >&2; die "package installation into $name failed"; }
+  rm -f "$root/usr/sbin/policy-rc.d"
+  customise_"$name" "$root"
+  umount_chroot "$root"; trap - RETURN
+  tar -C "$root" --numeric-owner -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+  echo "$stamp" >"$tarball.stamp"
+  rm -rf "$root"
+}
+
+mount_chroot() { mount -t proc proc "$1/proc"; mount --bind /dev "$1/dev"; cp /etc/resolv.conf "$1/etc/resolv.conf"; }
+umount_chroot() { umount -l "$1/proc" 2>/dev/null || true; umount -l "$1/dev" 2>/dev/null || true; }
+
+customise_postgres() {
+  local root="$1"
+  install -m 0755 "$here/images/postgres-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
+  mkdir -p "$root/docker-entrypoint-initdb.d" "$root/var/lib/postgresql/data" "$root/var/run/postgresql"
+  # As in the official image: the server listens on every interface of the container.
+  sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '*'!" "$root/usr/share/postgresql/15/postgresql.conf.sample"
+  chroot "$root" chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql
+}
+
+customise_redis() {
+  local root="$1"
+  install -m 0755 "$here/images/redis-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
+  mkdir -p "$root/data"
+}
+
+build_rootfs postgres postgresql-15 locales-all
+build_rootfs redis redis-server
+
+log "importing $pg_image"
+"$engine" import \
+  -c 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  -c 'ENV LANG=C.UTF-8' -c 'ENV PGDATA=/var/lib/postgresql/data' -c 'ENV PG_MAJOR=15' \
+  -c 'VOLUME /var/lib/postgresql/data' -c 'EXPOSE 5432' \
+  -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["postgres"]' \
+  "$cache/postgres.tar" "$pg_image" >/dev/null
+log "importing $redis_image"
+"$engine" import \
+  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'WORKDIR /data' \
+  -c 'VOLUME /data' -c 'EXPOSE 6379' \
+  -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["redis-server"]' \
+  "$cache/redis.tar" "$redis_image" >/dev/null
+log "images ready: $pg_image, $redis_image"

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Makes sure the container images the AppHost needs exist in the local engine, and prints (as KEY=VALUE lines on
+# stdout, for `eval`) the AppHost settings that point at them:
+#
+#   Containers__Registry=...   registry prefix of postgres/redis (empty: the official docker.io images)
+#   PgAdmin__Enabled=false     when no pgAdmin image can be had (air-gapped machines)
+#
+# Resolution, per run:
+#   1. Containers__Registry already set (a site mirror): trust it, the engine pulls from it.
+#   2. The official images (docker.io/library/postgres:15, redis:7) are present or can be pulled: use them.
+#   3. Otherwise build equivalent images from Debian bookworm packages (debootstrap minbase + postgresql-15 +
+#      redis-server) and tag them under $AGEPAR_LOCAL_REGISTRY (default agepar.local) — never under the official
+#      names. Root filesystems are cached in $AGEPAR_CACHE_DIR/rootfs, so a rebuild takes seconds.
+# AGEPAR_OFFLINE=1 skips the pull attempts (saves their time-outs on machines known to be air-gapped).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=eng/common.sh
+source "$here/common.sh"
+
+engine="${AGEPAR_ENGINE:-$("$here/ensure-engine.sh" | tail -n 1)}"
+local_registry="${AGEPAR_LOCAL_REGISTRY:-agepar.local}"
+pg_tag=15
+redis_tag=7
+
+have() { "$engine" image inspect "$1" >/dev/null 2>&1; }
+try_pull() {
+  [ "${AGEPAR_OFFLINE:-0}" = 1 ] && return 1
+  log "pulling $1 …"
+  timeout "${AGEPAR_PULL_TIMEOUT:-45}" "$engine" pull -q "$1" >/dev/null 2>&1
+}
+
+if [ -n "${Containers__Registry:-}" ]; then
+  log "using the configured registry mirror: $Containers__Registry"
+  echo "Containers__Registry=$Containers__Registry"
+  exit 0
+fi
+
+pgadmin_line="PgAdmin__Enabled=false"
+if have docker.io/dpage/pgadmin4:latest || have dpage/pgadmin4; then pgadmin_line=""; fi
+
+official_pg="docker.io/library/postgres:$pg_tag"
+official_redis="docker.io/library/redis:$redis_tag"
+if { have "$official_pg" || have "postgres:$pg_tag"; } && { have "$official_redis" || have "redis:$redis_tag"; }; then
+  log "official postgres:$pg_tag and redis:$redis_tag images present"
+  echo "Containers__Registry="; [ -n "$pgadmin_line" ] && echo "$pgadmin_line"; exit 0
+fi
+
+local_pg="$local_registry/library/postgres:$pg_tag"
+local_redis="$local_registry/library/redis:$redis_tag"
+if ! { have "$local_pg" && have "$local_redis"; }; then
+  if try_pull "$official_pg" && try_pull "$official_redis"; then
+    log "pulled the official images"
+    echo "Containers__Registry="; exit 0
+  fi
+  log "official images unavailable: building equivalents from Debian packages (tag prefix $local_registry)"
+  "$here/build-images.sh" "$engine" "$local_pg" "$local_redis" >&2
+fi
+log "using locally built images: $local_pg, $local_redis"
+echo "Containers__Registry=$local_registry"
+echo "PgAdmin__Enabled=false"
