@@ -20,7 +20,7 @@ builder.AddProject<Projects.Agepar_Bff>("bff")
     .WaitForCompletion(migrations)
     .WaitFor(redis)
     .WithHttpHealthCheck("/api/health")
-    .WithAgeparHostPort(settings.BffHostPort)
+    .WithAgeparHostPort(builder, settings.BffHostPort)
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

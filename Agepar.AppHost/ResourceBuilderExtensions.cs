@@ -22,7 +22,8 @@ internal static class ResourceBuilderExtensions
                 "-c", "shared_preload_libraries=pg_stat_statements",
                 "-c", "pg_stat_statements.track=all");
 
-        if (builder.ExecutionContext.IsRunMode && settings.PostgresDataVolume)
+        // Deployments always persist; locally the volume can be switched off (tests start from an empty database).
+        if (builder.ExecutionContext.IsPublishMode || settings.PostgresDataVolume)
         {
             postgres.WithDataVolume("agepar-postgres-data");
         }
@@ -40,7 +41,11 @@ internal static class ResourceBuilderExtensions
         where T : ContainerResource =>
         settings.ContainerRegistry is { } registry ? resource.WithImageRegistry(registry) : resource;
 
-    /// <summary>Pins the project's http endpoint to a host port (null: a free one, as tests need).</summary>
-    public static IResourceBuilder<ProjectResource> WithAgeparHostPort(this IResourceBuilder<ProjectResource> project, int? port) =>
-        project.WithEndpoint("http", endpoint => endpoint.Port = port);
+    /// <summary>
+    /// Run mode: pins the project's http endpoint to a host port (null: a free one, as tests need).
+    /// Publish mode: left to the deployment target's ingress.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAgeparHostPort(
+        this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, int? port) =>
+        builder.ExecutionContext.IsRunMode ? project.WithEndpoint("http", endpoint => endpoint.Port = port) : project;
 }

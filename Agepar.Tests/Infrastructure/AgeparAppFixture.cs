@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Agepar.Tests.Infrastructure;
+
+/// <summary>
+/// Starts the real AppHost (postgres, redis, migrations, bff) once per test run, with pgAdmin off, no data volume and
+/// random host ports, so a developer's running instance does not collide. Every wait is bounded; a timeout fails
+/// with the resources' own logs in the message.
+/// </summary>
+public sealed class AgeparAppFixture : IAsyncLifetime
+{
+    /// <summary>Upper bound for the whole start (engine and images must already be there: eng/test.sh sees to it).</summary>
+    public static readonly TimeSpan StartTimeout =
+        TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("AGEPAR_TEST_START_TIMEOUT_SECONDS"), out var s) ? s : 300);
+
+    /// <summary>Upper bound for a single wait inside a test.</summary>
+    public static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(120);
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost is not started.");
+
+    public ResourceLogCollector Logs { get; } = new();
+
+    /// <summary>The secret parameters the test run generated (what the AppHost received).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; } = new Dictionary<string, string>
+    {
+        ["postgres-password"] = NewSecret(),
+    };
+
+    /// <summary>Exit code of the one-shot migration service, once it finished.</summary>
+    public int? MigrationsExitCode { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        using var cts = new CancellationTokenSource(StartTimeout);
+        var args = new List<string>
+        {
+            "PgAdmin:Enabled=false",
+            "Postgres:DataVolume=false",
+            "Postgres:HostPort=0",
+            "Bff:HostPort=0",
+        };
+        args.AddRange(Parameters.Select(p => $"Parameters:{p.Key}={p.Value}"));
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agepar_AppHost>(
+            [.. args],
+            (options, _) => options.DisableDashboard = true,
+            cts.Token);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            // The AppHost polls postgres until it answers; those expected failures are not news.
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+
+        _app = await builder.BuildAsync(cts.Token);
+        Logs.Attach(_app);
+        try
+        {
+            await _app.StartAsync(cts.Token);
+            var finished = await _app.ResourceNotifications.WaitForResourceAsync(
+                "migrations", e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cts.Token);
+            MigrationsExitCode = finished.Snapshot.ExitCode;
+            if (MigrationsExitCode != 0)
+            {
+                throw new InvalidOperationException(
+                    $"The migration service ended '{finished.Snapshot.State?.Text}' with exit code {MigrationsExitCode}.\n{Logs.Dump()}");
+            }
+
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync("bff", cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The AppHost did not become ready within {StartTimeout}.\n{Logs.Dump()}");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await _app.StopAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Disposal below still tears the containers down.
+            }
+
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>An HTTP client for the BFF's http endpoint.</summary>
+    public HttpClient CreateBffClient() => App.CreateHttpClient("bff", "http");
+
+    /// <summary>The superuser connection string to the <c>agepar</c> database, as the AppHost publishes it.</summary>
+    public async Task<string> GetConnectionStringAsync(string resource = "agepar") =>
+        await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string");
+
+    private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+}

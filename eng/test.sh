@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The README's test command: makes sure a container engine and the images are there, then runs every test.
+#   eng/test.sh [extra dotnet test arguments]
+# Prints "N passed, N failed[, N skipped]" on its last line.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+# shellcheck source=eng/common.sh
+source "$here/common.sh"
+
+engine="$("$here/ensure-engine.sh" | tail -n 1)"
+while IFS= read -r line; do
+  [ -n "$line" ] && export "${line?}"
+done < <(AGEPAR_ENGINE="$engine" "$here/ensure-images.sh")
+
+results="$root/artifacts/test-results"
+rm -rf "$results"; mkdir -p "$results"
+cd "$root"
+set +e
+dotnet test Agepar.sln -c Release --logger "trx;LogFileName=agepar.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+set -e
+
+# A plain summary line from the TRX counters (what CI reads).
+trx="$(find "$results" -name '*.trx' | head -n 1)"
+if [ -n "$trx" ]; then
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  passed="$(get passed)"; failed="$(get failed)"; total="$(get total)"; executed="$(get executed)"
+  skipped=$(( ${total:-0} - ${executed:-0} ))
+  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+fi
+exit "$status"
