@@ -1,0 +1,44 @@
+namespace Agepar.Data;
+
+/// <summary>Names of database objects created by the migrations that code refers to by name.</summary>
+public static class DatabaseObjects
+{
+    /// <summary>EF migrations history table.</summary>
+    public const string MigrationsHistoryTable = "__ef_migrations_history";
+
+    /// <summary>Login role of the BFF: DML on the app tables, SELECT/INSERT only on audits. Created by provisioning, not by migrations.</summary>
+    public const string AppRole = "agepar_user";
+
+    /// <summary>Login role that owns the schema and runs migrations. Created by provisioning, not by migrations.</summary>
+    public const string AdminRole = "agepar_admin";
+
+    /// <summary><c>ensure_audit_partitions(p_months_ahead int DEFAULT 3) RETURNS SETOF text</c>: creates the monthly audit partitions for the current month and the next months, returning the names created.</summary>
+    public const string EnsureAuditPartitionsFunction = "ensure_audit_partitions";
+
+    /// <summary><c>drop_audit_partitions_older_than(p_cutoff date) RETURNS SETOF text</c>: detaches and drops monthly audit partitions that end on or before the cutoff (midnight UTC).</summary>
+    public const string DropAuditPartitionsOlderThanFunction = "drop_audit_partitions_older_than";
+
+    /// <summary>Session setting that lets the table owner update or delete audit rows (<c>SET LOCAL agepar.audit_maintenance = 'on'</c>).</summary>
+    public const string AuditMaintenanceSetting = "agepar.audit_maintenance";
+
+    /// <summary>Audit partition that receives rows no monthly partition covers.</summary>
+    public const string AuditsDefaultPartition = "audits_default";
+
+    /// <summary>Unique index: one live DFD per <c>payload->>'protocolo'</c> (cancelled ones excepted).</summary>
+    public const string SubmissionsDfdProtocoloIndex = "ux_submissions_dfd_protocolo";
+
+    /// <summary>Unique index on (actor_user_id, kind, idempotency_key) where the key is set.</summary>
+    public const string SubmissionsIdempotencyIndex = "ux_submissions_idempotency";
+
+    /// <summary>Unique index on <c>users.email</c> (case-insensitive).</summary>
+    public const string UsersEmailIndex = "ux_users_email";
+
+    /// <summary>Unique index on <c>users.cpf</c>.</summary>
+    public const string UsersCpfIndex = "ux_users_cpf";
+
+    /// <summary>Unique index on <c>roles.name</c>.</summary>
+    public const string RolesNameIndex = "ux_roles_name";
+
+    /// <summary>Unique index on <c>sessions.token_hash</c>.</summary>
+    public const string SessionsTokenHashIndex = "ux_sessions_token_hash";
+}
