@@ -5,18 +5,25 @@ var settings = AppHostSettings.From(builder.Configuration);
 
 var postgres = builder.AddAgeparPostgres(settings);
 var db = postgres.AddDatabase("agepar");
+var access = builder.AddAgeparDatabaseAccess(postgres, db);
 
 var redis = builder.AddRedis("redis")
     .WithImageTag(AppHostSettings.RedisImageTag)
     .WithAgeparRegistry(settings);
 
 var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migrations")
-    .WithReference(db)
+    .WithReference(db, connectionName: "agepar-provisioning")   // superuser: provisioning only
+    .WithReference(access.Admin)                                 // agepar_admin: DDL
+    .WithEnvironment("Provisioning__AdminPassword", access.AdminPassword)
+    .WithEnvironment("Provisioning__AppUserPassword", access.AppUserPassword)
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);
 
 builder.AddProject<Projects.Agepar_Bff>("bff")
-    .WithReference(db)
+    .WithReference(access.App, connectionName: "agepar")        // agepar_user: DML only
     .WithReference(redis)
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
+    .WaitFor(db)
     .WaitForCompletion(migrations)
     .WaitFor(redis)
     .WithHttpHealthCheck("/api/health")

@@ -10,11 +10,14 @@ internal sealed record AppHostSettings(
     string? ContainerRegistry,
     bool PgAdminEnabled,
     int? PostgresHostPort,
-    bool PostgresDataVolume,
+    string? PostgresDataVolume,
     int? BffHostPort)
 {
     /// <summary>PostgreSQL major version the seed fixes (<c>postgres:15</c>).</summary>
     public const string PostgresImageTag = "15";
+
+    /// <summary>Name of the volume holding the PostgreSQL data directory (<c>Postgres:DataVolume</c>; empty: none).</summary>
+    public const string DefaultDataVolume = "agepar-postgres-data";
 
     /// <summary>Redis major version.</summary>
     public const string RedisImageTag = "7";
@@ -23,7 +26,7 @@ internal sealed record AppHostSettings(
         ContainerRegistry: NullIfEmpty(config["Containers:Registry"]),
         PgAdminEnabled: config.GetValue("PgAdmin:Enabled", true),
         PostgresHostPort: HostPort(config, "Postgres:HostPort", 5432),
-        PostgresDataVolume: config.GetValue("Postgres:DataVolume", true),
+        PostgresDataVolume: config["Postgres:DataVolume"] is { } volume ? NullIfEmpty(volume) : DefaultDataVolume,
         BffHostPort: HostPort(config, "Bff:HostPort", 5080));
 
     /// <summary>A fixed host port, or null (0 in configuration) for "let the orchestrator pick a free one".</summary>

@@ -22,10 +22,10 @@ internal static class ResourceBuilderExtensions
                 "-c", "shared_preload_libraries=pg_stat_statements",
                 "-c", "pg_stat_statements.track=all");
 
-        // Deployments always persist; locally the volume can be switched off (tests start from an empty database).
-        if (builder.ExecutionContext.IsPublishMode || settings.PostgresDataVolume)
+        // Deployments always persist; locally the volume can be renamed or switched off (tests use a throwaway one).
+        if (builder.ExecutionContext.IsPublishMode || settings.PostgresDataVolume is not null)
         {
-            postgres.WithDataVolume("agepar-postgres-data");
+            postgres.WithDataVolume(builder.ExecutionContext.IsPublishMode ? AppHostSettings.DefaultDataVolume : settings.PostgresDataVolume);
         }
 
         if (builder.ExecutionContext.IsRunMode && settings.PgAdminEnabled)

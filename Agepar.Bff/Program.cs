@@ -1,11 +1,13 @@
 using Agepar.Bff.Health;
 using Agepar.Bff.Infrastructure;
+using Agepar.Data;
+using Agepar.Data.Connection;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddAgeparDatabase();
-builder.AddRedisClient("redis");
+builder.AddAgeparDbContext(AgeparDbContext.ConnectionName, pooled: true);
+builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
 builder.AddAgeparHealthChecks();
 builder.AddAgeparApiPlumbing();
 

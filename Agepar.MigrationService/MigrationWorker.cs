@@ -1,15 +1,27 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Agepar.Data;
+using Agepar.Data.Audits;
+using Agepar.Data.Connection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Options;
 
 namespace Agepar.MigrationService;
 
 /// <summary>
-/// One-shot: applies the pending EF Core migrations, then stops the host. The process exit code is the outcome
-/// (0 = database ready), which is what the AppHost's <c>WaitForCompletion</c> reads.
+/// One-shot: (1) provision roles when a privileged connection is configured, (2) apply pending migrations as
+/// agepar_admin inside the EF execution strategy — or, under change management, only up to the approved target —
+/// (3) ensure the audit partitions ahead. Then it stops the host; the exit code (<see cref="ExitCodes"/>) is the outcome.
 /// </summary>
 internal sealed partial class MigrationWorker(
     IServiceProvider services,
+    IConfiguration configuration,
+    IHostEnvironment environment,
+    IOptions<MigrationOptions> migrationOptions,
+    IOptions<ProvisioningOptions> provisioningOptions,
+    RoleProvisioner provisioner,
     IHostApplicationLifetime lifetime,
     ILogger<MigrationWorker> logger) : BackgroundService
 {
@@ -20,16 +32,13 @@ internal sealed partial class MigrationWorker(
         using var activity = ActivitySource.StartActivity("Migrating database", ActivityKind.Client);
         try
         {
-            await using var scope = services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AgeparDbContext>();
-            await MigrateAsync(db, stoppingToken);
-            Environment.ExitCode = 0;
+            Environment.ExitCode = await RunAsync(stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             activity?.AddException(ex);
             LogFailed(ex, ex.GetBaseException().Message);
-            Environment.ExitCode = 1;
+            Environment.ExitCode = ExitCodes.Failed;
         }
         finally
         {
@@ -37,29 +46,120 @@ internal sealed partial class MigrationWorker(
         }
     }
 
-    private async Task MigrateAsync(AgeparDbContext db, CancellationToken ct)
+    private async Task<int> RunAsync(CancellationToken ct)
     {
+        var options = migrationOptions.Value;
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AgeparDbContext>();
+
+        if (options.Mode == MigrationMode.Plan)
+        {
+            await WritePlanAsync(db, options, ct);
+            return ExitCodes.Success;
+        }
+
+        await ProvisionAsync(ct);
+
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        var applied = new List<string>();
         if (pending.Count == 0)
         {
             LogUpToDate();
+        }
+        else
+        {
+            var target = pending[^1];
+            if (options.RequireApproval ?? environment.IsProduction())
+            {
+                if (options.ApprovedTarget is null || !pending.Contains(options.ApprovedTarget))
+                {
+                    LogApprovalRequired(pending.Count, string.Join(", ", pending), options.ApprovedTarget ?? "(none)", target);
+                    return ExitCodes.ApprovalRequired;
+                }
+
+                target = options.ApprovedTarget;
+            }
+
+            applied = pending.Take(pending.IndexOf(target) + 1).ToList();
+            LogApplying(applied.Count, string.Join(", ", applied));
+            var migrator = db.GetService<IMigrator>();
+            var strategy = db.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(async () => await migrator.MigrateAsync(target, ct));
+            LogApplied(applied.Count, target);
+        }
+
+        var partitions = await db.Database
+            .SqlQueryRaw<string>($"SELECT {DatabaseObjects.EnsureAuditPartitionsFunction}({{0}}) AS \"Value\"", options.AuditPartitionsAhead)
+            .ToListAsync(ct);
+        LogPartitions(partitions.Count, partitions.Count == 0 ? "(all present)" : string.Join(", ", partitions));
+
+        await AuditAsync(db, applied, partitions, ct);
+        return ExitCodes.Success;
+    }
+
+    private async Task ProvisionAsync(CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString(ConnectionNames.Provisioning)))
+        {
+            LogProvisioningSkipped(ConnectionNames.Provisioning);
             return;
         }
 
-        LogApplying(pending.Count, string.Join(", ", pending));
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async () => await db.Database.MigrateAsync(ct));
-        LogApplied(pending.Count);
+        var connectionString = AgeparConnectionString.Build(
+            configuration, ConnectionNames.Provisioning, services.GetRequiredService<IOptions<DatabaseOptions>>().Value, environment.IsProduction());
+        await provisioner.ProvisionAsync(connectionString, provisioningOptions.Value, ct);
     }
 
-    [LoggerMessage(LogLevel.Information, "Database schema is up to date; nothing to apply")]
+    private async Task WritePlanAsync(AgeparDbContext db, MigrationOptions options, CancellationToken ct)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+        var folder = Path.GetFullPath(options.PlanOutputPath);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "pending-migrations.txt"), pending, ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "migrate.sql"), script, ct);
+        LogPlanned(pending.Count, pending.Count == 0 ? "(none)" : string.Join(", ", pending), folder);
+    }
+
+    /// <summary>Records what changed (nothing recorded when nothing changed, so a re-run leaves no trace).</summary>
+    private static async Task AuditAsync(AgeparDbContext db, List<string> applied, List<string> partitions, CancellationToken ct)
+    {
+        foreach (var (action, items) in new[] { (AuditActions.SystemMigrated, applied), (AuditActions.SystemPartitionsCreated, partitions) })
+        {
+            if (items.Count == 0)
+            {
+                continue;
+            }
+
+            var metadata = JsonSerializer.Serialize(new { items, by = Environment.MachineName });
+            await db.Database.ExecuteSqlAsync(
+                $"INSERT INTO audits (action, outcome, object_type, trace_id, metadata) VALUES ({action}, 'success', 'database', {Activity.Current?.TraceId.ToString()}, {metadata}::jsonb)",
+                ct);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Database schema is up to date; no migration to apply")]
     private partial void LogUpToDate();
 
     [LoggerMessage(LogLevel.Information, "Applying {MigrationCount} migration(s): {Migrations}")]
     private partial void LogApplying(int migrationCount, string migrations);
 
-    [LoggerMessage(LogLevel.Information, "Applied {MigrationCount} migration(s)")]
-    private partial void LogApplied(int migrationCount);
+    [LoggerMessage(LogLevel.Information, "Applied {MigrationCount} migration(s); database now at {Target}")]
+    private partial void LogApplied(int migrationCount, string target);
+
+    [LoggerMessage(LogLevel.Error,
+        "Change management: {PendingCount} pending migration(s) ({Pending}) but Migrations:ApprovedTarget is {Approved}. " +
+        "Nothing was changed. To apply, set Migrations__ApprovedTarget={Target} (or an earlier pending migration) and run again")]
+    private partial void LogApprovalRequired(int pendingCount, string pending, string approved, string target);
+
+    [LoggerMessage(LogLevel.Information, "Audit partitions ensured; created {PartitionCount}: {Partitions}")]
+    private partial void LogPartitions(int partitionCount, string partitions);
+
+    [LoggerMessage(LogLevel.Information, "Plan mode: {PendingCount} pending migration(s): {Pending}. Wrote pending-migrations.txt and migrate.sql to {Folder}; nothing was changed")]
+    private partial void LogPlanned(int pendingCount, string pending, string folder);
+
+    [LoggerMessage(LogLevel.Information, "No ConnectionStrings:{ConnectionName}: role provisioning skipped (roles are managed by the DBA)")]
+    private partial void LogProvisioningSkipped(string connectionName);
 
     [LoggerMessage(LogLevel.Critical, "Database migration FAILED: {Reason}")]
     private partial void LogFailed(Exception exception, string reason);

@@ -1,13 +1,24 @@
-using Agepar.Data;
+using Agepar.Data.Connection;
 using Agepar.MigrationService;
-using Microsoft.EntityFrameworkCore;
 
 var builder = Host.CreateApplicationBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddDbContext<AgeparDbContext>(options =>
-    options.UseAgeparNpgsql(builder.Configuration.GetConnectionString(AgeparDbContext.ConnectionName)));
-builder.EnrichNpgsqlDbContext<AgeparDbContext>();
+try
+{
+    builder.AddAgeparDbContext(ConnectionNames.Admin, pooled: false);
+}
+catch (InvalidOperationException ex)
+{
+    // Missing or malformed connection string, or TLS too weak for Production: say which, exit non-zero.
+    Console.Error.WriteLine($"Database migration FAILED: configuration error: {ex.Message}");
+    return ExitCodes.Failed;
+}
+
+
+builder.Services.AddOptions<MigrationOptions>().BindConfiguration(MigrationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName);
+builder.Services.AddSingleton<RoleProvisioner>();
 builder.Services.AddHostedService<MigrationWorker>();
 
 var host = builder.Build();

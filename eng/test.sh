@@ -10,6 +10,7 @@ root="$(dirname "$here")"
 source "$here/common.sh"
 
 engine="$("$here/ensure-engine.sh" | tail -n 1)"
+export AGEPAR_ENGINE="$engine"
 while IFS= read -r line; do
   [ -n "$line" ] && export "${line?}"
 done < <(AGEPAR_ENGINE="$engine" "$here/ensure-images.sh")

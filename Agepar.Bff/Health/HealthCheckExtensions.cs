@@ -1,12 +1,18 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace Agepar.Bff.Health;
 
 internal static class HealthCheckExtensions
 {
+    /// <summary>Readiness checks of <c>/api/health</c>: database round trip, schema version, Redis.</summary>
     public static IHostApplicationBuilder AddAgeparHealthChecks(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks()
-            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready", "db"])
-            .AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
+            .AddCheck<DatabaseHealthCheck>("database", failureStatus: HealthStatus.Unhealthy)
+            .AddCheck<SchemaHealthCheck>("schema", failureStatus: HealthStatus.Unhealthy)
+            .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
         return builder;
     }
 }

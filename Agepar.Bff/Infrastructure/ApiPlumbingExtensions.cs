@@ -5,7 +5,9 @@ internal static class ApiPlumbingExtensions
     /// <summary>ProblemDetails for every error, and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddAgeparApiPlumbing(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier));
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         return builder;
     }

@@ -28,7 +28,13 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     public IReadOnlyDictionary<string, string> Parameters { get; } = new Dictionary<string, string>
     {
         ["postgres-password"] = NewSecret(),
+        ["agepar-admin-password"] = NewSecret(),
+        ["agepar-user-password"] = NewSecret(),
+        ["db-sslmode"] = "Disable",
     };
+
+    /// <summary>A throwaway data volume: the postgres container can be stopped and started without losing data.</summary>
+    public string DataVolume { get; } = "agepar-test-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Exit code of the one-shot migration service, once it finished.</summary>
     public int? MigrationsExitCode { get; private set; }
@@ -39,7 +45,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         var args = new List<string>
         {
             "PgAdmin:Enabled=false",
-            "Postgres:DataVolume=false",
+            $"Postgres:DataVolume={DataVolume}",
             "Postgres:HostPort=0",
             "Bff:HostPort=0",
         };
@@ -52,7 +58,10 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         builder.Services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
             // The AppHost polls postgres until it answers; those expected failures are not news.
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("System.Net.Http", LogLevel.Warning)
+            // Resource console logs are kept by ResourceLogCollector and printed only when a wait fails.
+            .AddFilter("Agepar.AppHost.Resources", LogLevel.None));
 
         _app = await builder.BuildAsync(cts.Token);
         Logs.Attach(_app);
@@ -91,6 +100,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             }
 
             await _app.DisposeAsync();
+            await ContainerEngine.RemoveVolumeAsync(DataVolume);
         }
     }
 
@@ -98,8 +108,25 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     public HttpClient CreateBffClient() => App.CreateHttpClient("bff", "http");
 
     /// <summary>The superuser connection string to the <c>agepar</c> database, as the AppHost publishes it.</summary>
-    public async Task<string> GetConnectionStringAsync(string resource = "agepar") =>
-        await App.GetConnectionStringAsync(resource) ?? throw new InvalidOperationException($"{resource} has no connection string");
+    public async Task<string> GetSuperuserConnectionStringAsync() =>
+        await App.GetConnectionStringAsync("agepar") ?? throw new InvalidOperationException("agepar has no connection string");
+
+    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin or the superuser).</summary>
+    public async Task<string> GetConnectionStringAsync(DbRole role, string database = "agepar")
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(await GetSuperuserConnectionStringAsync())
+        {
+            Database = database,
+            Pooling = false,
+        };
+        (builder.Username, builder.Password) = role switch
+        {
+            DbRole.App => ("agepar_user", Parameters["agepar-user-password"]),
+            DbRole.Admin => ("agepar_admin", Parameters["agepar-admin-password"]),
+            _ => (builder.Username, builder.Password),
+        };
+        return builder.ConnectionString;
+    }
 
     private static string NewSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
 }

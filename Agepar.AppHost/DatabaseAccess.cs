@@ -1,0 +1,36 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Agepar.AppHost;
+
+/// <summary>
+/// The two login roles of the Agepar database and their connection strings. The superuser never reaches a service
+/// at runtime: the migration service gets it for provisioning only; the BFF gets <c>agepar_user</c>.
+/// </summary>
+internal sealed record DatabaseAccess(
+    IResourceBuilder<ParameterResource> AdminPassword,
+    IResourceBuilder<ParameterResource> AppUserPassword,
+    IResourceBuilder<ConnectionStringResource> Admin,
+    IResourceBuilder<ConnectionStringResource> App);
+
+internal static class DatabaseAccessExtensions
+{
+    public static DatabaseAccess AddAgeparDatabaseAccess(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<PostgresServerResource> postgres, IResourceBuilder<PostgresDatabaseResource> db)
+    {
+        var adminPassword = builder.AddParameter(
+            "agepar-admin-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        var appPassword = builder.AddParameter(
+            "agepar-user-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        // TLS mode of every service connection. No default is published: a deployment must choose (Production refuses < Require).
+        var sslMode = builder.AddParameter("db-sslmode", "Prefer", publishValueAsDefault: false);
+
+        var endpoint = postgres.Resource.PrimaryEndpoint;
+        ReferenceExpression For(string role, IResourceBuilder<ParameterResource> password) => ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};" +
+            $"Database={db.Resource.DatabaseName};Username={role};Password={password};SSL Mode={sslMode}");
+
+        var admin = builder.AddConnectionString("agepar-admin", For("agepar_admin", adminPassword));
+        var app = builder.AddConnectionString("agepar-app", For("agepar_user", appPassword));
+        return new DatabaseAccess(adminPassword, appPassword, admin, app);
+    }
+}

@@ -1,0 +1,30 @@
+using Agepar.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Agepar.Bff.Health;
+
+/// <summary>
+/// Schema guard: the BFF was built with a set of migrations; if the database has not applied all of them the BFF
+/// reports Unhealthy with the pending names instead of failing at random queries.
+/// </summary>
+internal sealed class SchemaHealthCheck(AgeparDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var expected = db.Database.GetMigrations().LastOrDefault() ?? "(none)";
+        try
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            var data = new Dictionary<string, object> { ["expectedMigration"] = expected, ["pendingMigrations"] = pending };
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy($"schema at {expected}", data)
+                : new HealthCheckResult(context.Registration.FailureStatus,
+                    $"database is behind the application: {pending.Count} pending migration(s): {string.Join(", ", pending)}", data: data);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "schema version unknown: " + ex.GetBaseException().Message);
+        }
+    }
+}

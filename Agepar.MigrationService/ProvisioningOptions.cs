@@ -1,0 +1,17 @@
+namespace Agepar.MigrationService;
+
+/// <summary>
+/// Passwords of the two login roles the provisioning step creates or updates (configuration section
+/// <c>Provisioning</c>). Used only when <c>ConnectionStrings:agepar-provisioning</c> (a superuser or DBA account)
+/// is configured; the AppHost passes them from its secret parameters.
+/// </summary>
+public sealed class ProvisioningOptions
+{
+    public const string SectionName = "Provisioning";
+
+    /// <summary>Password of <c>agepar_admin</c> (owns the schema; runs migrations).</summary>
+    public string? AdminPassword { get; set; }
+
+    /// <summary>Password of <c>agepar_user</c> (the BFF's DML-only role).</summary>
+    public string? AppUserPassword { get; set; }
+}

@@ -1,0 +1,97 @@
+using Agepar.Data;
+using Npgsql;
+
+namespace Agepar.MigrationService;
+
+/// <summary>
+/// Step 1, with a privileged connection: creates or updates <c>agepar_admin</c> (owns the database and schema
+/// <c>public</c>; DDL) and <c>agepar_user</c> (CONNECT, USAGE, DML through default privileges), revokes what PUBLIC
+/// had, and creates pg_stat_statements (it needs a superuser). Idempotent: a second run changes nothing.
+/// </summary>
+internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
+{
+    private const string Admin = DatabaseObjects.AdminRole;
+    private const string App = DatabaseObjects.AppRole;
+
+    public async Task ProvisionAsync(string connectionString, ProvisioningOptions options, CancellationToken ct)
+    {
+        var adminPassword = Require(options.AdminPassword, nameof(options.AdminPassword));
+        var appPassword = Require(options.AppUserPassword, nameof(options.AppUserPassword));
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+
+        await EnsureRoleAsync(connection, Admin, adminPassword, ct);
+        await EnsureRoleAsync(connection, App, appPassword, ct);
+
+        // Identifiers come from constants and current_database(); format(%I) quotes them.
+        await ExecuteAsync(connection, $"""
+            DO $do$
+            DECLARE db text := current_database();
+            BEGIN
+              EXECUTE format('ALTER DATABASE %I OWNER TO {Admin}', db);
+              EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db);
+              EXECUTE format('GRANT CONNECT ON DATABASE %I TO {App}', db);
+            END
+            $do$;
+            ALTER SCHEMA public OWNER TO {Admin};
+            REVOKE ALL ON SCHEMA public FROM PUBLIC;
+            GRANT USAGE ON SCHEMA public TO {App};
+            ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {App};
+            ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {App};
+            ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+            CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+            """, ct);
+
+        await tx.CommitAsync(ct);
+        LogProvisioned(Admin, App, connection.Database);
+    }
+
+    private async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct)
+    {
+        await using var read = new NpgsqlCommand("SELECT rolpassword FROM pg_authid WHERE rolname = $1", connection)
+        {
+            Parameters = { new() { Value = role } },
+        };
+        var existing = await read.ExecuteScalarAsync(ct);
+        var exists = existing is not null;
+        if (!exists)
+        {
+            await ExecuteAsync(connection, $"CREATE ROLE {role}", ct);
+        }
+
+        // Attributes are re-asserted every run (someone may have widened them by hand).
+        await ExecuteAsync(connection, $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS", ct);
+
+        var passwordChanged = !ScramVerifier.Matches(existing as string, password);
+        if (passwordChanged)
+        {
+            // Only the SCRAM verifier travels: no clear password in server logs or pg_stat_statements.
+            await using var format = new NpgsqlCommand("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)", connection)
+            {
+                Parameters = { new() { Value = role }, new() { Value = ScramVerifier.Create(password) } },
+            };
+            await ExecuteAsync(connection, (string)(await format.ExecuteScalarAsync(ct))!, ct);
+        }
+
+        LogRole(role, exists ? "already existed" : "created", passwordChanged);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Require(string? value, string name) =>
+        string.IsNullOrEmpty(value)
+            ? throw new InvalidOperationException($"{ProvisioningOptions.SectionName}:{name} is required when a provisioning connection is configured.")
+            : value;
+
+    [LoggerMessage(LogLevel.Information, "Role {Role} {Outcome}; password changed: {PasswordChanged}")]
+    private partial void LogRole(string role, string outcome, bool passwordChanged);
+
+    [LoggerMessage(LogLevel.Information, "Provisioned {AdminRole} (owner, DDL) and {AppRole} (DML only) on database {Database}")]
+    private partial void LogProvisioned(string adminRole, string appRole, string database);
+}

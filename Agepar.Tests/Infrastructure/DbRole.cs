@@ -1,0 +1,14 @@
+namespace Agepar.Tests.Infrastructure;
+
+/// <summary>The login roles a test can connect as.</summary>
+public enum DbRole
+{
+    /// <summary>agepar_user: the BFF's DML-only role.</summary>
+    App,
+
+    /// <summary>agepar_admin: owner of the schema, runs migrations.</summary>
+    Admin,
+
+    /// <summary>The container superuser (provisioning only).</summary>
+    Superuser,
+}
