@@ -7,6 +7,8 @@ var postgres = builder.AddAgeparPostgres(settings);
 var db = postgres.AddDatabase("agepar");
 var access = builder.AddAgeparDatabaseAccess(postgres, db);
 
+var bootstrapAdmin = builder.AddBootstrapAdmin();
+
 var redis = builder.AddRedis("redis")
     .WithImageTag(AppHostSettings.RedisImageTag)
     .WithAgeparRegistry(settings);
@@ -22,6 +24,7 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
 builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithReference(access.App, connectionName: "agepar")        // agepar_user: DML only
     .WithReference(redis)
+    .WithBootstrapAdmin(bootstrapAdmin)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db)
     .WaitForCompletion(migrations)

@@ -8,6 +8,8 @@ internal static class ApiPlumbingExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions.TryAdd("traceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier));
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<Audits.AuditWriter>();
         builder.Services.AddOpenApi("v1");
         return builder;
     }

@@ -31,6 +31,8 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         ["agepar-admin-password"] = NewSecret(),
         ["agepar-user-password"] = NewSecret(),
         ["db-sslmode"] = "Disable",
+        ["bootstrap-admin-email"] = "admin@agepar.test",
+        ["bootstrap-admin-password"] = "Adm1n-" + NewSecret(),
     };
 
     /// <summary>A throwaway data volume: the postgres container can be stopped and started without losing data.</summary>

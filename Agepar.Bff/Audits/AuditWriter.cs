@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Agepar.Bff.Auth;
+using Agepar.Data;
+using Agepar.Data.Audits;
+
+namespace Agepar.Bff.Audits;
+
+/// <summary>
+/// The one way the BFF records an audit event. <see cref="Add"/> only stages the row on the given context, so it is
+/// written in the same transaction as the change it describes (call SaveChanges as usual). The request's client IP,
+/// User-Agent and trace id are filled in from the current HTTP request when there is one.
+/// </summary>
+public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
+{
+    public Audit Add(
+        AgeparDbContext db,
+        string action,
+        string outcome,
+        CurrentUser? actor = null,
+        string? kind = null,
+        string? objectType = null,
+        string? objectId = null,
+        object? metadata = null,
+        ActorSnapshot? actorSnapshot = null)
+    {
+        var http = httpContextAccessor.HttpContext;
+        actor ??= http?.GetCurrentUser();
+        var audit = new Audit
+        {
+            Action = action,
+            Outcome = outcome,
+            ActorUserId = actor?.Id ?? actorSnapshot?.UserId,
+            ActorName = actor?.Name ?? actorSnapshot?.Name,
+            ActorEmail = actor?.Email ?? actorSnapshot?.Email,
+            ActorCpf = actor?.Cpf ?? actorSnapshot?.Cpf,
+            Kind = kind,
+            ObjectType = objectType,
+            ObjectId = objectId,
+            Ip = http?.Connection.RemoteIpAddress,
+            UserAgent = http?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? Truncate(ua, 512) : null,
+            TraceId = Activity.Current?.TraceId.ToString(),
+            Metadata = metadata is null ? JsonDocument.Parse("{}") : JsonSerializer.SerializeToDocument(metadata),
+        };
+        db.Audits.Add(audit);
+        return audit;
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+/// <summary>Who acted, when there is no authenticated <see cref="CurrentUser"/> (a failed login, a background worker).</summary>
+public sealed record ActorSnapshot(Guid? UserId, string? Name, string? Email, string? Cpf);
