@@ -31,6 +31,7 @@ builder.AddProject<Projects.Agepar_Bff>("bff")
     .WaitFor(redis)
     .WithHttpHealthCheck("/api/health")
     .WithAgeparHostPort(builder, settings.BffHostPort)
+    .WithExtraEnvironment(builder, settings.BffEnvironment)
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

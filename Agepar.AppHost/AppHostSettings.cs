@@ -11,7 +11,8 @@ internal sealed record AppHostSettings(
     bool PgAdminEnabled,
     int? PostgresHostPort,
     string? PostgresDataVolume,
-    int? BffHostPort)
+    int? BffHostPort,
+    IReadOnlyDictionary<string, string> BffEnvironment)
 {
     /// <summary>PostgreSQL major version the seed fixes (<c>postgres:15</c>).</summary>
     public const string PostgresImageTag = "15";
@@ -27,7 +28,10 @@ internal sealed record AppHostSettings(
         PgAdminEnabled: config.GetValue("PgAdmin:Enabled", true),
         PostgresHostPort: HostPort(config, "Postgres:HostPort", 5432),
         PostgresDataVolume: config["Postgres:DataVolume"] is { } volume ? NullIfEmpty(volume) : DefaultDataVolume,
-        BffHostPort: HostPort(config, "Bff:HostPort", 5080));
+        BffHostPort: HostPort(config, "Bff:HostPort", 5080),
+        BffEnvironment: config.GetSection("Bff:Environment").GetChildren()
+            .Where(c => c.Value is not null)
+            .ToDictionary(c => c.Key, c => c.Value!));
 
     /// <summary>A fixed host port, or null (0 in configuration) for "let the orchestrator pick a free one".</summary>
     private static int? HostPort(IConfiguration config, string key, int fallback)

@@ -48,4 +48,22 @@ internal static class ResourceBuilderExtensions
     public static IResourceBuilder<ProjectResource> WithAgeparHostPort(
         this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, int? port) =>
         builder.ExecutionContext.IsRunMode ? project.WithEndpoint("http", endpoint => endpoint.Port = port) : project;
+
+    /// <summary>
+    /// Run mode: extra environment variables for a service from <c>Bff:Environment:KEY=value</c> (tests use it to
+    /// switch on test-only automations; a developer can use it to try a BFF setting without editing files).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithExtraEnvironment(
+        this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder, IReadOnlyDictionary<string, string> environment)
+    {
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            foreach (var (key, value) in environment)
+            {
+                project.WithEnvironment(key, value);
+            }
+        }
+
+        return project;
+    }
 }

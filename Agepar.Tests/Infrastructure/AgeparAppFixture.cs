@@ -50,6 +50,8 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             $"Postgres:DataVolume={DataVolume}",
             "Postgres:HostPort=0",
             "Bff:HostPort=0",
+            // Test-only automations (one that always fails, for the retry tests) exist only when asked for.
+            "Bff:Environment:Automations__EnableTestAutomations=true",
         };
         args.AddRange(Parameters.Select(p => $"Parameters:{p.Key}={p.Value}"));
 
