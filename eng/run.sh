@@ -12,6 +12,8 @@ engine="$("$here/ensure-engine.sh" | tail -n 1)"
 while IFS= read -r line; do
   [ -n "$line" ] && export "${line?}"
 done < <(AGEPAR_ENGINE="$engine" "$here/ensure-images.sh")
+# Aspire talks to Docker unless told otherwise.
+[ "$engine" = podman ] && export ASPIRE_CONTAINER_RUNTIME=podman
 [ "${PgAdmin__Enabled:-true}" = false ] && log "pgAdmin: no image available here, starting without it"
 
 cd "$root"

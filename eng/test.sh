@@ -14,6 +14,8 @@ export AGEPAR_ENGINE="$engine"
 while IFS= read -r line; do
   [ -n "$line" ] && export "${line?}"
 done < <(AGEPAR_ENGINE="$engine" "$here/ensure-images.sh")
+# Aspire talks to Docker unless told otherwise.
+[ "$engine" = podman ] && export ASPIRE_CONTAINER_RUNTIME=podman
 
 results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
