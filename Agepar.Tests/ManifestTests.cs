@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
 using Agepar.Tests.Infrastructure;
 
 namespace Agepar.Tests;
@@ -15,11 +13,18 @@ public sealed class ManifestTests
         var generated = Path.Combine(RepoPaths.Root, $"aspire-manifest.check-{Guid.NewGuid():N}.json");
         try
         {
-            var configuration = typeof(ManifestTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-            var (exitCode, output) = await RunAsync(
+            var (exitCode, output) = await ProcessRunner.RunAsync(
                 "dotnet",
-                ["run", "--project", Path.Combine(RepoPaths.Root, "Agepar.AppHost"), "--no-build", "-c", configuration,
-                 "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", generated]);
+                ["run", "--project", Path.Combine(RepoPaths.Root, "Agepar.AppHost"), "--no-build", "-c", ProcessRunner.BuildConfiguration,
+                 "--no-launch-profile", "--", "--publisher", "manifest", "--output-path", generated],
+                RepoPaths.Root,
+                environment =>
+                {
+                    // The manifest must not depend on the developer's machine-local settings.
+                    environment.Remove("Containers__Registry");
+                    environment.Remove("PgAdmin__Enabled");
+                    environment["DOTNET_ENVIRONMENT"] = "Production";
+                });
             Assert.True(exitCode == 0, $"manifest generation failed ({exitCode}):\n{output}");
 
             var expected = Normalize(await File.ReadAllTextAsync(committed));
@@ -35,30 +40,4 @@ public sealed class ManifestTests
     }
 
     private static string Normalize(string json) => json.Replace("\r\n", "\n").Trim();
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        // The manifest must not depend on the developer's machine-local settings.
-        info.Environment.Remove("Containers__Registry");
-        info.Environment.Remove("PgAdmin__Enabled");
-        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

@@ -63,6 +63,20 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
         Assert.True(before.Partitions >= 5, $"expected default + 4 monthly partitions, got {before.Partitions}");
     }
 
+    [Fact]
+    public async Task In_production_it_refuses_to_start_with_tls_weaker_than_require()
+    {
+        var database = await CreateDatabaseAsync();
+
+        // The fixture's connection strings set no SSL Mode, i.e. Npgsql's default Prefer (the local container has no certificate).
+        var (exitCode, output) = await RunAsync(database, new() { ["DOTNET_ENVIRONMENT"] = "Production" });
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("Production requires Require, VerifyCA or VerifyFull", output);
+        Assert.DoesNotContain(fixture.Parameters["agepar-admin-password"], output);
+        Assert.False(await TableExistsAsync(database, "users"));
+    }
+
     private async Task<(int ExitCode, string Output)> RunAsync(string database, Dictionary<string, string> settings)
     {
         var environment = new Dictionary<string, string>(settings)
