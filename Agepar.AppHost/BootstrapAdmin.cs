@@ -12,7 +12,7 @@ internal sealed record BootstrapAdmin(IResourceBuilder<ParameterResource> Email,
 internal static class BootstrapAdminExtensions
 {
     public static BootstrapAdmin AddBootstrapAdmin(this IDistributedApplicationBuilder builder) => new(
-        builder.AddParameter("bootstrap-admin-email", "admin@agepar.local", publishValueAsDefault: false),
+        builder.AddParameterWithDefault("bootstrap-admin-email", "admin@agepar.local", publishDefault: false),
         builder.AddParameter(
             "bootstrap-admin-password",
             new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 2, MinUpper = 2, MinNumeric = 2 },

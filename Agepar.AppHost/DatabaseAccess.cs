@@ -22,7 +22,7 @@ internal static class DatabaseAccessExtensions
         var appPassword = builder.AddParameter(
             "agepar-user-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
         // TLS mode of every service connection. No default is published: a deployment must choose (Production refuses < Require).
-        var sslMode = builder.AddParameter("db-sslmode", "Prefer", publishValueAsDefault: false);
+        var sslMode = builder.AddParameterWithDefault("db-sslmode", "Prefer", publishDefault: false);
 
         var endpoint = postgres.Resource.PrimaryEndpoint;
         ReferenceExpression For(string role, IResourceBuilder<ParameterResource> password) => ReferenceExpression.Create(

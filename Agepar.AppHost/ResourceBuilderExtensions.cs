@@ -11,7 +11,7 @@ internal static class ResourceBuilderExtensions
     public static IResourceBuilder<PostgresServerResource> AddAgeparPostgres(
         this IDistributedApplicationBuilder builder, AppHostSettings settings)
     {
-        var user = builder.AddParameter("postgres-user", "postgres", publishValueAsDefault: true);
+        var user = builder.AddParameterWithDefault("postgres-user", "postgres", publishDefault: true);
         var password = builder.AddParameter(
             "postgres-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
 
