@@ -1,5 +1,7 @@
+using Agepar.Bff.Auth;
 using Agepar.Bff.Health;
 using Agepar.Bff.Infrastructure;
+using Agepar.Bff.Users;
 using Agepar.Data;
 using Agepar.Data.Connection;
 
@@ -10,10 +12,14 @@ builder.AddAgeparDbContext(AgeparDbContext.ConnectionName, pooled: true);
 builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
 builder.AddAgeparHealthChecks();
 builder.AddAgeparApiPlumbing();
+builder.AddAgeparAuth();
 
 var app = builder.Build();
 
 app.UseAgeparApiPlumbing();
+app.UseAgeparAuth();
 app.MapDefaultEndpoints();
+app.MapAuthApi();
+app.MapUsersAdminApi();
 
 app.Run();

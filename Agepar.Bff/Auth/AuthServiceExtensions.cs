@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using StackExchange.Redis;
+
+namespace Agepar.Bff.Auth;
+
+public static class AuthServiceExtensions
+{
+    /// <summary>
+    /// Session-cookie authentication (database + Redis cache), authorization policies (<see cref="AuthPolicies"/>),
+    /// CSRF, login throttling, request rate limiting, Argon2id hashing, the bootstrap admin and OpenAPI security docs.
+    /// </summary>
+    public static IHostApplicationBuilder AddAgeparAuth(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthSessionOptions>().BindConfiguration(AuthSessionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LoginRateLimitOptions>().BindConfiguration(LoginRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<PasswordPolicy>();
+        services.AddSingleton<SessionCache>();
+        services.AddSingleton<AccessDenials>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<LoginRateLimiter>();
+        services.AddScoped<LoginService>();
+        services.AddHostedService<BootstrapAdminService>();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+
+        // Redis is a cache: when it is down, fail fast and let the caller use the database.
+        services.PostConfigure<ConfigurationOptions>(redis =>
+        {
+            redis.AbortOnConnectFail = false;
+            redis.BacklogPolicy = BacklogPolicy.FailFast;
+            redis.ConnectTimeout = Math.Min(redis.ConnectTimeout, 2000);
+            redis.SyncTimeout = Math.Min(redis.SyncTimeout, 1000);
+            redis.AsyncTimeout = Math.Min(redis.AsyncTimeout, 1000);
+        });
+
+        services.AddAuthentication(SessionAuthentication.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, SessionAuthenticationHandler>(SessionAuthentication.Scheme, null);
+        services.AddAuthorization(AuthPolicies.Configure);
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditingAuthorizationResultHandler>();
+        services.AddAgeparRateLimiting();
+
+        services.AddSingleton<AuthOpenApiTransformer>();
+        services.Configure<OpenApiOptions>("v1", openApi =>
+        {
+            openApi.AddDocumentTransformer<AuthOpenApiTransformer>();
+            openApi.AddOperationTransformer<AuthOpenApiTransformer>();
+        });
+        return builder;
+    }
+
+    /// <summary>Authentication → CSRF → rate limiting → authorization, in that order.</summary>
+    public static WebApplication UseAgeparAuth(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseMiddleware<CsrfMiddleware>();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Agepar.Bff.Auth;
+
+/// <summary>
+/// Unreadable request input (malformed JSON, a value of the wrong type, a missing body) answers 400 ProblemDetails,
+/// never 500. Minimal APIs throw <see cref="BadHttpRequestException"/> for these in Development.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = bad.StatusCode;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails =
+            {
+                Status = bad.StatusCode,
+                Title = "The request body or parameters could not be read.",
+                Detail = bad.StatusCode == StatusCodes.Status415UnsupportedMediaType
+                    ? "Send JSON with Content-Type: application/json."
+                    : "Check the JSON syntax and the type of each field.",
+            },
+        });
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net.Mail;
+using Agepar.Bff.Auth;
+
+namespace Agepar.Bff.Users;
+
+/// <summary>Field rules for user data entered by administrators.</summary>
+internal static class UserValidation
+{
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 254;
+
+    public static string? NormalizeEmail(string? email, Dictionary<string, string[]> errors)
+    {
+        var trimmed = email?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxEmailLength || trimmed.Any(char.IsWhiteSpace)
+            || !MailAddress.TryCreate(trimmed, out var parsed) || parsed.Address != trimmed || !parsed.Host.Contains('.'))
+        {
+            errors["email"] = ["E-mail inválido."];
+            return null;
+        }
+
+        return trimmed.ToLowerInvariant();
+    }
+
+    public static string? NormalizeName(string? name, Dictionary<string, string[]> errors)
+    {
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length < 2 || trimmed.Length > MaxNameLength)
+        {
+            errors["name"] = [$"Informe o nome (2 a {MaxNameLength} caracteres)."];
+            return null;
+        }
+
+        return trimmed;
+    }
+
+    /// <summary>The CPF's 11 digits; null when absent. Invalid check digits are an error.</summary>
+    public static string? NormalizeCpf(string? cpf, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(cpf))
+        {
+            return null;
+        }
+
+        var digits = Cpf.Normalize(cpf);
+        if (!Cpf.IsValid(digits))
+        {
+            errors["cpf"] = ["CPF inválido."];
+            return null;
+        }
+
+        return digits;
+    }
+}

@@ -1,0 +1,377 @@
+using Agepar.Bff.Auth;
+using Agepar.Data;
+using Agepar.Data.Audits;
+using Agepar.Data.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Agepar.Bff.Users;
+
+/// <summary>
+/// User administration (<c>/api/admin/users</c>, policy <see cref="AuthPolicies.ManageUsers"/>): list, create, update,
+/// block/unblock (revokes the user's sessions at once), set roles, reset password (forces a change at next login).
+/// Every change is audited and invalidates the user's cached sessions, so it applies on their very next request.
+/// </summary>
+public static class UsersAdminApi
+{
+    public static RouteGroupBuilder MapUsersAdminApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/admin/roles", ListRolesAsync)
+            .WithTags("Users").WithName("ListRoles").WithSummary("Every role that can be granted.")
+            .RequireAuthorization(AuthPolicies.ManageUsers);
+
+        var group = app.MapGroup("/api/admin/users").WithTags("Users").RequireAuthorization(AuthPolicies.ManageUsers);
+        group.MapGet("/", ListAsync).WithName("ListUsers")
+            .WithSummary("Users, newest first (keyset paging with cursor); filter by q (name, e-mail, CPF), status, role.");
+        group.MapGet("/{id:guid}", GetAsync).WithName("GetUser").WithSummary("One user.");
+        group.MapPost("/", CreateAsync).WithName("CreateUser")
+            .WithSummary("Create a user (password policy applies; without a password a temporary one is generated).");
+        group.MapPut("/{id:guid}", UpdateAsync).WithName("UpdateUser").WithSummary("Change name, e-mail or CPF.");
+        group.MapPost("/{id:guid}/block", BlockAsync).WithName("BlockUser")
+            .WithSummary("Block the user and revoke every session at once.");
+        group.MapPost("/{id:guid}/unblock", UnblockAsync).WithName("UnblockUser")
+            .WithSummary("Activate a blocked or pending user.");
+        group.MapPut("/{id:guid}/roles", SetRolesAsync).WithName("SetUserRoles")
+            .WithSummary("Replace the user's roles; takes effect on their next request.");
+        group.MapPost("/{id:guid}/reset-password", ResetPasswordAsync).WithName("ResetUserPassword")
+            .WithSummary("Set or generate a password, force a change at next login and revoke every session.");
+        return group;
+    }
+
+    private static async Task<Ok<List<RoleView>>> ListRolesAsync(AgeparDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleView(r.Name, r.Description)).ToListAsync(ct));
+
+    private static async Task<Results<Ok<UserPage>, ValidationProblem>> ListAsync(
+        AgeparDbContext db, string? q, string? status, string? role, int? limit, string? cursor, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var take = limit ?? 50;
+        if (take is < 1 or > 500)
+        {
+            errors["limit"] = ["Entre 1 e 500."];
+        }
+
+        if (status is not null && !UserStatus.All.Contains(status))
+        {
+            errors["status"] = [$"Um de: {string.Join(", ", UserStatus.All)}."];
+        }
+
+        UserCursor after = default;
+        if (cursor is not null && !UserCursor.TryParse(cursor, out after))
+        {
+            errors["cursor"] = ["Cursor inválido."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = "%" + q.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var digits = Cpf.Normalize(q) ?? new string(q.Where(char.IsAsciiDigit).ToArray());
+            query = query.Where(u => EF.Functions.ILike(u.Name, pattern) || EF.Functions.ILike(u.Email, pattern)
+                                     || (digits.Length >= 3 && u.Cpf != null && u.Cpf.Contains(digits)));
+        }
+
+        if (status is not null)
+        {
+            query = query.Where(u => u.Status == status);
+        }
+
+        if (!string.IsNullOrWhiteSpace(role))
+        {
+            query = query.Where(u => u.UserRoles.Any(ur => ur.Role!.Name == role));
+        }
+
+        if (cursor is not null)
+        {
+            query = query.Where(u => u.CreatedAt < after.CreatedAt || (u.CreatedAt == after.CreatedAt && u.Id.CompareTo(after.Id) < 0));
+        }
+
+        var page = await Project(query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Take(take + 1)).ToListAsync(ct);
+        var next = page.Count > take ? new UserCursor(page[take - 1].CreatedAt, page[take - 1].Id).ToString() : null;
+        return TypedResults.Ok(new UserPage(page.Take(take).ToList(), next));
+    }
+
+    private static async Task<Results<Ok<AdminUserView>, ProblemHttpResult>> GetAsync(Guid id, AgeparDbContext db, CancellationToken ct) =>
+        await FindViewAsync(db, id, ct) is { } view ? TypedResults.Ok(view) : NotFound();
+
+    private static async Task<Results<Created<CreatedUserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateUserRequest request, [AsParameters] UsersAdminServices s, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = UserValidation.NormalizeName(request.Name, errors);
+        var email = UserValidation.NormalizeEmail(request.Email, errors);
+        var cpf = UserValidation.NormalizeCpf(request.Cpf, errors);
+        var roleNames = (request.Roles is { Count: > 0 } ? request.Roles : [RoleNames.User]).Distinct().ToList();
+        var roles = await s.Db.Roles.Where(r => roleNames.Contains(r.Name)).ToListAsync(ct);
+        if (roles.Count != roleNames.Count)
+        {
+            errors["roles"] = [$"Papéis desconhecidos: {string.Join(", ", roleNames.Except(roles.Select(r => r.Name)))}."];
+        }
+
+        var generated = request.Password is null ? TemporaryPasswords.New() : null;
+        var password = request.Password ?? generated!;
+        if (errors.Count == 0 && s.Policy.Validate(password, email, cpf, name) is { Count: > 0 } policyErrors)
+        {
+            errors["password"] = [.. policyErrors];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await ConflictAsync(s.Db, null, email, cpf, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var user = new User
+        {
+            Name = name!,
+            Email = email!,
+            Cpf = cpf,
+            PasswordHash = await s.Hasher.HashAsync(password, ct),
+            Status = UserStatus.Active,
+            MustChangePassword = request.MustChangePassword ?? true,
+        };
+        s.Db.Users.Add(user);
+        foreach (var r in roles)
+        {
+            s.Db.UserRoles.Add(new UserRole { UserId = user.Id, RoleId = r.Id });
+        }
+
+        s.Audits.Add(s.Db, AuditActions.UserCreated, AuditOutcome.Success, objectType: "user", objectId: user.Id.ToString(),
+            metadata: new { email = user.Email, roles = roleNames, mustChangePassword = user.MustChangePassword, generatedPassword = generated is not null });
+        if (await SaveAsync(s.Db, ct) is { } raced)
+        {
+            return raced;
+        }
+
+        var view = (await FindViewAsync(s.Db, user.Id, ct))!;
+        return TypedResults.Created($"/api/admin/users/{user.Id}", new CreatedUserResponse(view, generated));
+    }
+
+    private static async Task<Results<Ok<AdminUserView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id, UpdateUserRequest request, [AsParameters] UsersAdminServices s, CancellationToken ct)
+    {
+        var user = await s.Db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        var name = request.Name is null ? user.Name : UserValidation.NormalizeName(request.Name, errors);
+        var email = request.Email is null ? user.Email : UserValidation.NormalizeEmail(request.Email, errors);
+        var cpf = request.Cpf is null ? user.Cpf : UserValidation.NormalizeCpf(request.Cpf, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await ConflictAsync(s.Db, id, email, cpf, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var changed = new List<string>();
+        if (name != user.Name) { changed.Add("name"); user.Name = name!; }
+        if (!string.Equals(email, user.Email, StringComparison.OrdinalIgnoreCase)) { changed.Add("email"); user.Email = email!; }
+        if (cpf != user.Cpf) { changed.Add("cpf"); user.Cpf = cpf; }
+
+        if (changed.Count > 0)
+        {
+            s.Audits.Add(s.Db, AuditActions.UserUpdated, AuditOutcome.Success, objectType: "user", objectId: id.ToString(),
+                metadata: new { changed });
+            if (await SaveAsync(s.Db, ct) is { } raced)
+            {
+                return raced;
+            }
+
+            await s.Sessions.InvalidateUserAsync(id);
+        }
+
+        return TypedResults.Ok((await FindViewAsync(s.Db, id, ct))!);
+    }
+
+    private static Task<Results<Ok<AdminUserView>, ProblemHttpResult>> BlockAsync(Guid id, [AsParameters] UsersAdminServices s, CancellationToken ct) =>
+        SetStatusAsync(id, UserStatus.Blocked, s, ct);
+
+    private static Task<Results<Ok<AdminUserView>, ProblemHttpResult>> UnblockAsync(Guid id, [AsParameters] UsersAdminServices s, CancellationToken ct) =>
+        SetStatusAsync(id, UserStatus.Active, s, ct);
+
+    private static async Task<Results<Ok<AdminUserView>, ProblemHttpResult>> SetStatusAsync(
+        Guid id, string status, UsersAdminServices s, CancellationToken ct)
+    {
+        var user = await s.Db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        var blocking = status == UserStatus.Blocked;
+        if (blocking && id == s.Http.RequireCurrentUser().Id)
+        {
+            return Conflict("cannot_block_self", "Você não pode bloquear a si mesmo.");
+        }
+
+        if (blocking && await IsLastAdminAsync(s.Db, id, ct))
+        {
+            return Conflict("last_admin", "Não é possível bloquear o último administrador ativo.");
+        }
+
+        var previous = user.Status;
+        var revoked = 0;
+        if (previous != status)
+        {
+            user.Status = status;
+            await s.Db.SaveChangesAsync(ct);
+        }
+
+        if (blocking)
+        {
+            revoked = await s.Sessions.RevokeAllAsync(id, ct);
+        }
+        else
+        {
+            await s.Sessions.InvalidateUserAsync(id);
+        }
+
+        s.Audits.Add(s.Db, blocking ? AuditActions.UserBlocked : AuditActions.UserUnblocked, AuditOutcome.Success,
+            objectType: "user", objectId: id.ToString(), metadata: new { previousStatus = previous, sessionsRevoked = revoked });
+        await s.Db.SaveChangesAsync(ct);
+        return TypedResults.Ok((await FindViewAsync(s.Db, id, ct))!);
+    }
+
+    private static async Task<Results<Ok<AdminUserView>, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
+        Guid id, SetRolesRequest request, [AsParameters] UsersAdminServices s, CancellationToken ct)
+    {
+        var wanted = (request.Roles ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct().ToList();
+        var roles = await s.Db.Roles.Where(r => wanted.Contains(r.Name)).ToListAsync(ct);
+        if (roles.Count != wanted.Count)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["roles"] = [$"Papéis desconhecidos: {string.Join(", ", wanted.Except(roles.Select(r => r.Name)))}."],
+            });
+        }
+
+        var user = await s.Db.Users.Include(u => u.UserRoles).ThenInclude(ur => ur.Role).FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        var current = user.UserRoles.Select(ur => ur.Role!.Name).ToHashSet();
+        var removed = current.Except(wanted).Order().ToList();
+        var added = wanted.Except(current).Order().ToList();
+        if (removed.Contains(RoleNames.Admin) && await IsLastAdminAsync(s.Db, id, ct))
+        {
+            return Conflict("last_admin", "Não é possível remover o papel admin do último administrador ativo.");
+        }
+
+        if (added.Count + removed.Count > 0)
+        {
+            foreach (var grant in user.UserRoles.Where(ur => removed.Contains(ur.Role!.Name)).ToList())
+            {
+                s.Db.UserRoles.Remove(grant);
+            }
+
+            foreach (var role in roles.Where(r => added.Contains(r.Name)))
+            {
+                s.Db.UserRoles.Add(new UserRole { UserId = id, RoleId = role.Id });
+            }
+
+            s.Audits.Add(s.Db, AuditActions.UserRolesChanged, AuditOutcome.Success, objectType: "user", objectId: id.ToString(),
+                metadata: new { added, removed, roles = wanted.Order().ToList() });
+            await s.Db.SaveChangesAsync(ct);
+            await s.Sessions.InvalidateUserAsync(id);
+        }
+
+        return TypedResults.Ok((await FindViewAsync(s.Db, id, ct))!);
+    }
+
+    private static async Task<Results<Ok<ResetPasswordResponse>, ValidationProblem, ProblemHttpResult>> ResetPasswordAsync(
+        Guid id, ResetPasswordRequest? request, [AsParameters] UsersAdminServices s, CancellationToken ct)
+    {
+        var user = await s.Db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null)
+        {
+            return NotFound();
+        }
+
+        var generated = request?.Password is null ? TemporaryPasswords.New() : null;
+        var password = request?.Password ?? generated!;
+        if (s.Policy.Validate(password, user.Email, user.Cpf, user.Name) is { Count: > 0 } policyErrors)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = [.. policyErrors] });
+        }
+
+        user.PasswordHash = await s.Hasher.HashAsync(password, ct);
+        user.MustChangePassword = true;
+        await s.Db.SaveChangesAsync(ct);
+        var revoked = await s.Sessions.RevokeAllAsync(id, ct);
+        s.Audits.Add(s.Db, AuditActions.UserPasswordReset, AuditOutcome.Success, objectType: "user", objectId: id.ToString(),
+            metadata: new { generated = generated is not null, sessionsRevoked = revoked });
+        await s.Db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new ResetPasswordResponse(generated, revoked));
+    }
+
+    private static IQueryable<AdminUserView> Project(IQueryable<User> users) =>
+        users.Select(u => new AdminUserView(
+            u.Id, u.Name, u.Email, u.Cpf, u.Status, u.IsSuperuser, u.MustChangePassword, u.PasswordHash != null,
+            u.UserRoles.Select(ur => ur.Role!.Name).OrderBy(n => n).ToList(),
+            u.LastLoginAt, u.CreatedAt, u.UpdatedAt));
+
+    private static Task<AdminUserView?> FindViewAsync(AgeparDbContext db, Guid id, CancellationToken ct) =>
+        Project(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);
+
+    /// <summary>True when <paramref name="id"/> is the only active user with the admin role or superuser flag.</summary>
+    private static async Task<bool> IsLastAdminAsync(AgeparDbContext db, Guid id, CancellationToken ct) =>
+        !await db.Users.AnyAsync(u => u.Id != id && u.Status == UserStatus.Active
+                                      && (u.IsSuperuser || u.UserRoles.Any(ur => ur.Role!.Name == RoleNames.Admin)), ct);
+
+    private static async Task<ProblemHttpResult?> ConflictAsync(AgeparDbContext db, Guid? self, string? email, string? cpf, CancellationToken ct)
+    {
+        if (email is not null && await db.Users.AnyAsync(u => u.Id != self && u.Email == email, ct))
+        {
+            return Conflict("email_taken", "Já existe um usuário com este e-mail.");
+        }
+
+        if (cpf is not null && await db.Users.AnyAsync(u => u.Id != self && u.Cpf == cpf, ct))
+        {
+            return Conflict("cpf_taken", "Já existe um usuário com este CPF.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Saves; a unique violation on e-mail or CPF (a concurrent insert) becomes 409.</summary>
+    private static async Task<ProblemHttpResult?> SaveAsync(AgeparDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg)
+        {
+            db.ChangeTracker.Clear();
+            return pg.ConstraintName == DatabaseObjects.UsersCpfIndex
+                ? Conflict("cpf_taken", "Já existe um usuário com este CPF.")
+                : Conflict("email_taken", "Já existe um usuário com este e-mail.");
+        }
+    }
+
+    private static ProblemHttpResult NotFound() =>
+        AuthProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "Usuário não encontrado.");
+
+    private static ProblemHttpResult Conflict(string code, string title) =>
+        AuthProblems.Problem(StatusCodes.Status409Conflict, code, title);
+}

@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agepar.Tests.Infrastructure;
+using Npgsql;
+
+namespace Agepar.Tests.Auth;
+
+/// <summary>Direct database access for the auth tests (as the container superuser) and small HTTP helpers.</summary>
+internal static class AuthTestData
+{
+    public static async Task<NpgsqlConnection> OpenAsync(AgeparAppFixture fixture)
+    {
+        var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Superuser));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public static async Task<T?> ScalarAsync<T>(AgeparAppFixture fixture, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(fixture);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    public static async Task<int> ExecuteAsync(AgeparAppFixture fixture, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(fixture);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Inserts a user straight into the database (as a migration from the old portal would): returns its id.</summary>
+    public static Task<Guid> InsertUserAsync(AgeparAppFixture fixture, string email, string? passwordHash, string? cpf = null,
+        string status = "active", params string[] roles) =>
+        ScalarAsync<Guid>(fixture, """
+            WITH u AS (
+                INSERT INTO users (email, name, cpf, password_hash, status) VALUES (@email, 'Migrado', @cpf, @hash, @status) RETURNING id)
+            , r AS (INSERT INTO user_roles (user_id, role_id) SELECT u.id, roles.id FROM u, roles WHERE roles.name = ANY(@roles))
+            SELECT id FROM u
+            """,
+            ("email", email), ("cpf", cpf), ("hash", passwordHash), ("status", status), ("roles", roles))!;
+
+    public static string UniqueEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}@agepar.test";
+
+    public static Task<HttpResponseMessage> LoginAsync(HttpClient client, string identifier, string password, bool rememberMe = false) =>
+        client.PostAsJsonAsync("/api/auth/login", new { identifier, password, rememberMe });
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.Clone();
+    }
+
+    public static async Task<string> DescribeAsync(HttpResponseMessage response) =>
+        $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agepar.Bff.Auth;
+using Agepar.Tests.Infrastructure;
+
+namespace Agepar.Tests.Auth;
+
+/// <summary>Redis is a cache: with it stopped, sign-in and authenticated requests still work and health says Degraded.</summary>
+[Collection(AppCollection.Name)]
+public sealed class RedisOutageTests(AgeparAppFixture fixture)
+{
+    [Fact]
+    public async Task With_redis_stopped_login_and_sessions_work_from_the_database_and_health_is_degraded()
+    {
+        using var before = await ApiSession.CreateUserAsync(fixture, "user");
+        var (_, email, password, _) = await ApiSession.CreateUserAccountAsync(fixture, ["user"]);
+        using var admin = await ApiSession.AdminAsync(fixture);
+        using var health = fixture.CreateBffClient();
+
+        await fixture.App.ResourceCommands.ExecuteCommandAsync("redis", "resource-stop");
+        try
+        {
+            var degraded = await PollHealthAsync(health, "Degraded");
+            Assert.Equal("Degraded", degraded.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString());
+
+            // A session opened before the outage keeps working.
+            Assert.Equal(HttpStatusCode.OK, (await before.Client.GetAsync("/api/me")).StatusCode);
+
+            // A new login works, and so does a write with CSRF.
+            using var during = await ApiSession.LoginAsync(fixture, email, password);
+            var me = await during.Client.GetFromJsonAsync<MeResponse>("/api/me");
+            Assert.Equal(email, me!.Email);
+
+            // Invalidation still holds without the cache: a block is enforced on the next request.
+            using (var block = await admin.Client.PostAsync($"/api/admin/users/{before.UserId}/block", null))
+            {
+                Assert.Equal(HttpStatusCode.OK, block.StatusCode);
+            }
+
+            Assert.Equal(HttpStatusCode.Unauthorized, (await before.Client.GetAsync("/api/me")).StatusCode);
+            using var logout = await during.Client.PostAsync("/api/auth/logout", null);
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await during.Client.GetAsync("/api/me")).StatusCode);
+        }
+        finally
+        {
+            await fixture.App.ResourceCommands.ExecuteCommandAsync("redis", "resource-start");
+        }
+
+        await PollHealthAsync(health, "Healthy");
+        using var after = await ApiSession.LoginAsync(fixture, email, password);
+        Assert.Equal(HttpStatusCode.OK, (await after.Client.GetAsync("/api/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await before.Client.GetAsync("/api/me")).StatusCode);
+    }
+
+    /// <summary>Polls /api/health (bounded) until its overall status is <paramref name="status"/>.</summary>
+    private async Task<JsonElement> PollHealthAsync(HttpClient client, string status)
+    {
+        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
+        var last = "(no answer)";
+        while (!cts.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/api/health", cts.Token);
+                var text = await response.Content.ReadAsStringAsync(cts.Token);
+                last = $"{(int)response.StatusCode} {text}";
+                using var json = JsonDocument.Parse(text);
+                if (json.RootElement.GetProperty("status").GetString() == status)
+                {
+                    return json.RootElement.Clone();
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !cts.IsCancellationRequested))
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(500, CancellationToken.None);
+        }
+
+        throw new TimeoutException($"/api/health never said {status}; last: {last}\n{fixture.Logs.Dump("redis", "bff")}");
+    }
+}
