@@ -1,4 +1,6 @@
 using Agepar.Bff.Auth;
+using Agepar.Bff.Automations;
+using Agepar.Bff.Control;
 using Agepar.Bff.Health;
 using Agepar.Bff.Infrastructure;
 using Agepar.Bff.Users;
@@ -13,6 +15,7 @@ builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true)
 builder.AddAgeparHealthChecks();
 builder.AddAgeparApiPlumbing();
 builder.AddAgeparAuth();
+builder.AddAgeparAutomations();
 
 var app = builder.Build();
 
@@ -21,5 +24,7 @@ app.UseAgeparAuth();
 app.MapDefaultEndpoints();
 app.MapAuthApi();
 app.MapUsersAdminApi();
+app.MapAutomationsApi();
+app.MapControlPanelApi();
 
 app.Run();

@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Agepar.Bff.Automations.Endpoints;
+
+/// <summary>
+/// Reads a submit body under a byte limit and parses it as JSON with a nesting limit. Answers 415 for a non-JSON
+/// content type, 413 past the limit (declared or actual length), 400 for malformed JSON or invalid UTF-8. The
+/// message never echoes the input.
+/// </summary>
+internal static class SubmitBody
+{
+    /// <summary>Deeper documents are rejected (400); no automation needs more than a few levels.</summary>
+    public const int MaxDepth = 32;
+
+    public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be JSON (Content-Type: application/json)."));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            sizeFeature.MaxRequestBodySize = maxBytes + 1L;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(Math.Min(maxBytes + 1, 16 * 1024));
+        try
+        {
+            while (true)
+            {
+                var memory = buffer.GetMemory(8192);
+                var read = await request.Body.ReadAsync(memory, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                buffer.Advance(read);
+                if (buffer.WrittenCount > maxBytes)
+                {
+                    return (null, TooLarge(maxBytes));
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            return (null, Invalid("The body is empty; send a JSON object."));
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = MaxDepth });
+            return (document, null);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
+            return (null, Invalid($"Malformed JSON{where}: invalid syntax, invalid UTF-8 or nesting deeper than {MaxDepth} levels."));
+        }
+    }
+
+    private static ValidationProblem Invalid(string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = [message] }, title: "The request body is not valid JSON.");
+
+    private static ProblemHttpResult TooLarge(int maxBytes) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large.", detail: $"At most {maxBytes} bytes.");
+}

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Agepar.Bff.Automations.Queue;
+using Agepar.Data;
+using Agepar.Data.Audits;
+using Agepar.Data.Submissions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Agepar.Bff.Automations.Endpoints;
+
+/// <summary>
+/// <c>POST /api/automations/{slug}/submit</c>: validate, then insert the submission and its <c>submission.created</c>
+/// audit in one transaction, wake the worker and answer 202. Uniqueness (idempotency key, DFD protocolo) is decided
+/// by unique indexes, so concurrent submits cannot both win.
+/// </summary>
+internal static class SubmitEndpoint
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const int MaxIdempotencyKeyLength = 200;
+
+    public static async Task<Results<Accepted<SubmissionAccepted>, Ok<SubmissionAccepted>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        string slug,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [AsParameters] AutomationRequest request,
+        QueueSignal signal,
+        IOptions<AutomationsOptions> automationsOptions,
+        IOptions<QueueOptions> queueOptions)
+    {
+        var (automation, denied) = await request.AuthorizeAsync(slug);
+        if (automation is null)
+        {
+            return denied!;
+        }
+
+        if (idempotencyKey is not null && !IsValidKey(idempotencyKey))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                [IdempotencyKeyHeader] = [$"1 to {MaxIdempotencyKeyLength} printable ASCII characters."],
+            });
+        }
+
+        var (body, problem) = await SubmitBody.ReadAsync(request.HttpContext.Request, automationsOptions.Value.MaxRequestBytes, request.CancellationToken);
+        if (body is null)
+        {
+            return problem switch
+            {
+                ValidationProblem invalid => invalid,
+                ProblemHttpResult other => other,
+                _ => throw new InvalidOperationException("Unexpected body problem."),
+            };
+        }
+
+        AutomationValidation validation;
+        using (body)
+        {
+            validation = automation.Validate(body.RootElement);
+        }
+
+        if (!validation.IsValid)
+        {
+            return TypedResults.ValidationProblem(validation.Errors, title: "The submission has invalid fields.");
+        }
+
+        var payloadBytes = JsonSerializer.SerializeToUtf8Bytes(validation.Payload);
+        var requestHash = SHA256.HashData(payloadBytes);
+        var user = request.User;
+        var db = request.Db;
+
+        if (idempotencyKey is not null && await ReplayAsync(request, slug, idempotencyKey, requestHash) is { } earlier)
+        {
+            return earlier;
+        }
+
+        var submission = new Submission
+        {
+            Kind = automation.Slug,
+            KindVersion = automation.Version,
+            ActorUserId = user.Id,
+            ActorName = user.Name,
+            ActorEmail = user.Email,
+            ActorCpf = user.Cpf,
+            Payload = JsonDocument.Parse(payloadBytes),
+            MaxAttempts = queueOptions.Value.MaxAttempts,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = requestHash,
+        };
+        db.Submissions.Add(submission);
+        request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Success, user, automation.Slug, "submission", submission.Id.ToString(),
+            new { kindVersion = automation.Version, idempotencyKey });
+        try
+        {
+            await db.SaveChangesAsync(request.CancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            db.ChangeTracker.Clear();
+            if (unique.ConstraintName == DatabaseObjects.SubmissionsIdempotencyIndex
+                && await ReplayAsync(request, slug, idempotencyKey!, requestHash) is { } concurrent)
+            {
+                return concurrent;
+            }
+
+            if (unique.ConstraintName == DatabaseObjects.SubmissionsDfdProtocoloIndex)
+            {
+                var protocolo = validation.Payload!["protocolo"]?.GetValue<string>();
+                request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Failure, user, automation.Slug, "submission", null,
+                    new { reason = "duplicate_protocolo", protocolo });
+                await db.SaveChangesAsync(request.CancellationToken);
+                return Problems.Conflict(
+                    "Duplicate protocolo.",
+                    $"There is already a DFD for protocolo {protocolo} that is not cancelled.",
+                    new Dictionary<string, object?> { ["code"] = "duplicate_protocolo", ["protocolo"] = protocolo });
+            }
+
+            throw;
+        }
+
+        signal.Notify();
+        return TypedResults.Accepted(
+            AutomationRequest.SubmissionUrl(automation.Slug, submission.Id),
+            new SubmissionAccepted(submission.Id, submission.Status));
+    }
+
+    /// <summary>
+    /// An earlier submission with this key: the same one (200, same id) when the normalized payload is the same,
+    /// 409 when the key was used for a different payload; null when the key is new.
+    /// </summary>
+    private static async Task<Results<Accepted<SubmissionAccepted>, Ok<SubmissionAccepted>, ValidationProblem, ProblemHttpResult>?> ReplayAsync(
+        AutomationRequest request, string slug, string key, byte[] requestHash)
+    {
+        var userId = request.User.Id;
+        var existing = await request.Db.Submissions.AsNoTracking()
+            .Where(s => s.ActorUserId == userId && s.Kind == slug && s.IdempotencyKey == key)
+            .Select(s => new { s.Id, s.Status, s.RequestHash })
+            .FirstOrDefaultAsync(request.CancellationToken);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        if (existing.RequestHash is null || !CryptographicOperations.FixedTimeEquals(existing.RequestHash, requestHash))
+        {
+            return Problems.Conflict(
+                "Idempotency-Key already used for a different request.",
+                "Use a new Idempotency-Key for a different submission.",
+                new Dictionary<string, object?> { ["code"] = "idempotency_key_reused", ["submissionId"] = existing.Id });
+        }
+
+        var headers = request.HttpContext.Response.Headers;
+        headers.Location = AutomationRequest.SubmissionUrl(slug, existing.Id);
+        headers["Idempotent-Replayed"] = "true";
+        return TypedResults.Ok(new SubmissionAccepted(existing.Id, existing.Status));
+    }
+
+    private static bool IsValidKey(string key) =>
+        key.Length is > 0 and <= MaxIdempotencyKeyLength && key.All(c => c is >= '!' and <= '~');
+}

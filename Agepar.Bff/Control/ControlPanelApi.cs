@@ -1,0 +1,169 @@
+using Agepar.Bff.Auth;
+using Agepar.Bff.Automations;
+using Agepar.Bff.Automations.Endpoints;
+using Agepar.Bff.Automations.Validation;
+using Agepar.Data.Audits;
+using Agepar.Data.Submissions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Agepar.Bff.Control;
+
+/// <summary>
+/// The read-only control panel over every automation: <c>/api/control/…</c>. Filters, keyset paging and counts run
+/// in SQL; CSV exports stream.
+/// </summary>
+internal static class ControlPanelApi
+{
+    public static RouteGroupBuilder MapControlPanelApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/control")
+            .WithTags("Control panel")
+            .RequireAnyRole(ControlPanelAccess.Roles)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapGet("/audits", ListAuditsAsync)
+            .WithSummary("Audit events, filtered and keyset-paginated (newest first), with a total.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/audits.csv", ExportAudits)
+            .WithSummary("Audit events matching the filters as a streamed CSV (UTF-8 with BOM, CRLF, formula-safe).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        group.MapGet("/submissions", ListSubmissionsAsync)
+            .WithSummary("Submissions of every automation, filtered and keyset-paginated (newest first), with a total.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/submissions.csv", ExportSubmissions)
+            .WithSummary("Submissions matching the filters as a streamed CSV (UTF-8 with BOM, CRLF, formula-safe).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        group.MapGet("/submissions/{id:guid}", GetSubmissionAsync)
+            .WithSummary("One submission in full (payload, result, error, files).");
+        group.MapGet("/facets", GetFacets)
+            .WithSummary("The values the filters accept: kinds, actions, statuses, outcomes.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<PanelPage<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAuditsAsync(
+        [AsParameters] AuditQueryParameters query, [AsParameters] PanelRequest request)
+    {
+        var options = request.Options.Value;
+        var errors = new ValidationErrors();
+        var filter = query.Parse(errors);
+        var limit = FilterParsing.Limit(query.Limit, options.DefaultPageSize, options.MaxPageSize, errors);
+        (DateTimeOffset, long)? after = null;
+        if (query.Cursor is not null)
+        {
+            if (KeysetCursor.TryDecode(query.Cursor, out DateTimeOffset at, out long id))
+            {
+                after = (at, id);
+            }
+            else
+            {
+                errors.Add("cursor", "Invalid cursor.");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
+        try
+        {
+            return TypedResults.Ok(await PanelQueries.AuditPageAsync(request.Db, options, filter, actor, after, limit, request.CancellationToken));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
+        {
+            return TooSlow(options);
+        }
+    }
+
+    private static async Task<Results<Ok<PanelPage<PanelSubmission>>, ValidationProblem, ProblemHttpResult>> ListSubmissionsAsync(
+        [AsParameters] SubmissionQueryParameters query, [AsParameters] PanelRequest request)
+    {
+        var options = request.Options.Value;
+        var errors = new ValidationErrors();
+        var filter = query.Parse(errors);
+        var limit = FilterParsing.Limit(query.Limit, options.DefaultPageSize, options.MaxPageSize, errors);
+        (DateTimeOffset, Guid)? after = null;
+        if (query.Cursor is not null)
+        {
+            if (KeysetCursor.TryDecode(query.Cursor, out DateTimeOffset at, out Guid id))
+            {
+                after = (at, id);
+            }
+            else
+            {
+                errors.Add("cursor", "Invalid cursor.");
+            }
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
+        try
+        {
+            return TypedResults.Ok(await PanelQueries.SubmissionPageAsync(request.Db, options, filter, actor, after, limit, request.CancellationToken));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
+        {
+            return TooSlow(options);
+        }
+    }
+
+    private static async Task<Results<CsvExportResult, ValidationProblem>> ExportAudits(
+        [AsParameters] AuditQueryParameters query, [AsParameters] PanelRequest request)
+    {
+        var errors = new ValidationErrors();
+        var filter = query.Parse(errors);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
+        var where = AuditQueries.Where(filter, actor);
+        return new CsvExportResult(
+            "audits.csv",
+            AuditQueries.CsvHeader,
+            ct => PanelSql.OpenExportReaderAsync(request.Db, AuditQueries.Select(where, limited: false), where, ct),
+            AuditQueries.WriteCsv,
+            request.Options.Value.CsvFlushEveryRows);
+    }
+
+    private static async Task<Results<CsvExportResult, ValidationProblem>> ExportSubmissions(
+        [AsParameters] SubmissionQueryParameters query, [AsParameters] PanelRequest request)
+    {
+        var errors = new ValidationErrors();
+        var filter = query.Parse(errors);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
+        var where = SubmissionQueries.Where(filter, actor);
+        return new CsvExportResult(
+            "submissions.csv",
+            SubmissionQueries.CsvHeader,
+            ct => PanelSql.OpenExportReaderAsync(request.Db, SubmissionQueries.Select(where, limited: false, export: true), where, ct),
+            SubmissionQueries.WriteCsv,
+            request.Options.Value.CsvFlushEveryRows);
+    }
+
+    private static async Task<Results<Ok<SubmissionDetails>, ProblemHttpResult>> GetSubmissionAsync(Guid id, [AsParameters] PanelRequest request) =>
+        await SubmissionDetails.LoadAsync(request.Db, id, request.CancellationToken) is { } details
+            ? TypedResults.Ok(details)
+            : Problems.SubmissionNotFound();
+
+    private static Ok<PanelFacets> GetFacets(AutomationCatalog catalog) =>
+        TypedResults.Ok(new PanelFacets(catalog.Kinds, AuditActions.All, SubmissionStatus.All, AuditOutcome.All));
+
+    private static ProblemHttpResult TooSlow(ControlPanelOptions options) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "The query is too broad.",
+            detail: $"It took longer than {options.QueryTimeout.TotalSeconds:0} s. Narrow it with kind, action, actor or a since/until range.");
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text;
+using Agepar.Tests.Infrastructure;
+using static Agepar.Tests.Automations.AutomationTestData;
+
+namespace Agepar.Tests.Control;
+
+/// <summary>The streamed CSV exports: same filters as the panel, RFC 4180, formula-injection safe.</summary>
+[Collection(AppCollection.Name)]
+public sealed class CsvExportTests(AgeparAppFixture fixture)
+{
+    [Fact]
+    public async Task Audits_csv_honours_the_filters_and_neutralizes_formulas()
+    {
+        using var admin = await ApiSession.AdminAsync(fixture);
+        var kind = "csv-" + Guid.NewGuid().ToString("N")[..8];
+        await ExecuteAsync(fixture, """
+            INSERT INTO audits (occurred_at, action, outcome, kind, actor_name, actor_email, object_type, object_id, metadata) VALUES
+              (now() - interval '2 minutes', 'submission.failed', 'failure', @kind, '=HYPERLINK("http://evil.example","click")', 'a@agepar.test', 'submission', 'o1', '{"error":"x, \"y\"\nz"}'),
+              (now() - interval '1 minute', 'submission.failed', 'failure', @kind, 'Maria, a "Brava"', 'b@agepar.test', 'submission', 'o2', '{}'),
+              (now(), 'submission.completed', 'success', @kind, '+5541999', 'c@agepar.test', 'submission', 'o3', '{}')
+            """, ("kind", kind));
+
+        using var response = await admin.Client.GetAsync($"/api/control/audits.csv?kind={kind}&action=submission.failed");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("audits.csv", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]); // UTF-8 BOM
+        var records = ParseCsv(Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3));
+
+        Assert.Equal(
+            ["id", "occurred_at", "actor_user_id", "actor_name", "actor_email", "action", "kind", "object_type", "object_id", "outcome", "ip", "user_agent", "trace_id", "metadata"],
+            records[0]);
+        Assert.Equal(3, records.Count); // header + the two failures, newest first
+        Assert.Equal(["o2", "o1"], records.Skip(1).Select(r => r[8]));
+        Assert.All(records.Skip(1), r => Assert.Equal(14, r.Count));
+        Assert.Equal("Maria, a \"Brava\"", records[1][3]);
+        Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"click\")", records[2][3]);
+        Assert.Equal("{\"error\": \"x, \\\"y\\\"\\nz\"}", records[2][13]);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$", records[1][1]);
+        Assert.EndsWith("\r\n", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Submissions_csv_honours_the_filters()
+    {
+        using var admin = await ApiSession.AdminAsync(fixture);
+        using var user = await ApiSession.CreateUserAsync(fixture, "automations.form2json");
+        var kind = "csv-" + Guid.NewGuid().ToString("N")[..8];
+        var failed = await InsertSubmissionAsync(fixture, user.UserId, "error", kind: kind, actorName: "=1+1");
+        await InsertSubmissionAsync(fixture, user.UserId, "queued", kind: kind, runAfterSql: "now() + interval '1 hour'");
+
+        using var response = await admin.Client.GetAsync($"/api/control/submissions.csv?kind={kind}&status=error");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var records = ParseCsv((await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF'));
+        Assert.Equal(
+            ["id", "kind", "kind_version", "status", "actor_user_id", "actor_name", "actor_email", "attempts", "max_attempts", "created_at", "started_at", "finished_at", "error", "payload"],
+            records[0]);
+        var row = Assert.Single(records.Skip(1));
+        Assert.Equal(failed.ToString(), row[0]);
+        Assert.Equal("error", row[3]);
+        Assert.Equal(user.UserId.ToString(), row[4]);
+        Assert.Equal("'=1+1", row[5]);
+        Assert.StartsWith("{", row[13], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_large_export_streams_every_row()
+    {
+        using var admin = await ApiSession.AdminAsync(fixture);
+        var kind = "csv-big-" + Guid.NewGuid().ToString("N")[..8];
+        const int rows = 25_000;
+        await ExecuteAsync(fixture, """
+            INSERT INTO audits (occurred_at, action, outcome, kind, object_id, metadata)
+            SELECT now() - n * interval '1 millisecond', 'submission.completed', 'success', @kind, n::text, '{}'
+              FROM generate_series(1, @rows) AS n
+            """, ("kind", kind), ("rows", rows));
+
+        using var response = await admin.Client.GetAsync($"/api/control/audits.csv?kind={kind}", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(response.Content.Headers.ContentLength); // streamed, not buffered
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(), Encoding.UTF8);
+        var lines = 0;
+        var last = "";
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lines++;
+            last = line;
+        }
+
+        Assert.Equal(rows + 1, lines);
+        Assert.Contains($",{rows},", last, StringComparison.Ordinal); // oldest last
+
+        var page = await JsonAsync(await admin.Client.GetAsync($"/api/control/audits?kind={kind}&limit=1"));
+        Assert.True(page.GetProperty("totalIsEstimate").GetBoolean(), "25,000 rows exceed ControlPanel:MaxExactCount (10,000)");
+        Assert.True(page.GetProperty("total").GetInt64() > 10_000);
+    }
+
+    /// <summary>A strict RFC 4180 reader (quoted fields, doubled quotes, CRLF records).</summary>
+    internal static List<List<string>> ParseCsv(string text)
+    {
+        var records = new List<List<string>>();
+        var record = new List<string>();
+        var field = new StringBuilder();
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (text[i] == '"')
+            {
+                i++;
+                while (true)
+                {
+                    if (text[i] == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                    {
+                        field.Append('"');
+                        i += 2;
+                    }
+                    else if (text[i] == '"')
+                    {
+                        i++;
+                        break;
+                    }
+                    else
+                    {
+                        field.Append(text[i++]);
+                    }
+                }
+            }
+
+            if (i < text.Length && text[i] == ',')
+            {
+                record.Add(field.ToString());
+                field.Clear();
+                i++;
+            }
+            else if (i + 1 < text.Length && text[i] == '\r' && text[i + 1] == '\n')
+            {
+                record.Add(field.ToString());
+                field.Clear();
+                records.Add(record);
+                record = [];
+                i += 2;
+            }
+            else if (i < text.Length)
+            {
+                Assert.NotEqual('\n', text[i]); // a bare LF outside quotes would break RFC 4180
+                field.Append(text[i++]);
+            }
+        }
+
+        Assert.Empty(record); // the last record ended with CRLF
+        return records;
+    }
+}

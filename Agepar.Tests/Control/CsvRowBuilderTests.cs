@@ -1,0 +1,41 @@
+using Agepar.Bff.Control;
+
+namespace Agepar.Tests.Control;
+
+/// <summary>RFC 4180 quoting and formula-injection neutralization of the CSV exports.</summary>
+public sealed class CsvRowBuilderTests
+{
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("line1\nline2", "\"line1\nline2\"")]
+    [InlineData("=1+1", "'=1+1")]
+    [InlineData("+55 41", "'+55 41")]
+    [InlineData("-2", "'-2")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\tx", "'\tx")]
+    [InlineData("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")]
+    [InlineData("\r=x", "\"'\r=x\"")]
+    [InlineData("", "")]
+    [InlineData(null, "")]
+    public void Fields_are_quoted_and_neutralized(string? value, string expected)
+    {
+        var row = new CsvRowBuilder();
+        row.Add(value);
+        Assert.Equal(expected, row.Buffer.ToString());
+    }
+
+    [Fact]
+    public void Rows_end_with_crlf_and_timestamps_are_utc_iso()
+    {
+        var row = new CsvRowBuilder();
+        row.Add(42L);
+        row.Add(new DateTimeOffset(2026, 3, 1, 9, 30, 0, TimeSpan.FromHours(-3)).AddTicks(1230));
+        row.Add((DateTimeOffset?)null);
+        row.Add("x");
+        row.EndRow();
+
+        Assert.Equal("42,2026-03-01T12:30:00.000123Z,,x\r\n", row.Buffer.ToString());
+    }
+}
