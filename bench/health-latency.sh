@@ -19,9 +19,10 @@ for _ in $(seq 1 "$n"); do
 done
 
 stats() {
-  sort -n | awk '{ v[NR] = $1 } END {
-    printf "min %8.2f  p50 %8.2f  p95 %8.2f  p99 %8.2f  max %8.2f  (n=%d)\n",
-      v[1], v[int(NR*0.50)>0?int(NR*0.50):1], v[int(NR*0.95)], v[int(NR*0.99)], v[NR], NR }'
+  sort -n | awk '
+    function at(q,   i) { i = int(NR * q + 0.5); if (i < 1) i = 1; if (i > NR) i = NR; return v[i] }
+    { v[NR] = $1 }
+    END { printf "min %8.2f  p50 %8.2f  p95 %8.2f  p99 %8.2f  max %8.2f  (n=%d)\n", v[1], at(0.50), at(0.95), at(0.99), v[NR], NR }'
 }
 printf 'GET %s/api/health x %d\n' "$base" "$n"
 printf '  HTTP round trip (ms):            '; printf '%s\n' "${http[@]}" | stats
