@@ -41,17 +41,44 @@ internal static class ControlPanelApi
         return group;
     }
 
-    private static async Task<Results<Ok<PanelPage<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAuditsAsync(
-        [AsParameters] AuditQueryParameters query, [AsParameters] PanelRequest request)
+    private static Task<Results<Ok<PanelPage<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAuditsAsync(
+        [AsParameters] AuditQueryParameters query, [AsParameters] PanelRequest request) =>
+        PageAsync<AuditFilter, long, AuditItem>(
+            request, query.Cursor, query.Limit, query.Parse, filter => filter.Actor, KeysetCursor.TryDecode,
+            (filter, actor, after, limit) => PanelQueries.AuditPageAsync(
+                request.Db, request.Options.Value, filter, actor, after, limit, request.CancellationToken));
+
+    private static Task<Results<Ok<PanelPage<PanelSubmission>>, ValidationProblem, ProblemHttpResult>> ListSubmissionsAsync(
+        [AsParameters] SubmissionQueryParameters query, [AsParameters] PanelRequest request) =>
+        PageAsync<SubmissionFilter, Guid, PanelSubmission>(
+            request, query.Cursor, query.Limit, query.Parse, filter => filter.Actor, KeysetCursor.TryDecode,
+            (filter, actor, after, limit) => PanelQueries.SubmissionPageAsync(
+                request.Db, request.Options.Value, filter, actor, after, limit, request.CancellationToken));
+
+    private delegate bool CursorDecoder<TKey>(string? cursor, out DateTimeOffset at, out TKey id);
+
+    /// <summary>
+    /// One page of either listing: parse and check the filters, the limit and the keyset cursor (400 naming every bad
+    /// field), resolve the actor filter, run the page query; a query past <c>QueryTimeout</c> answers 422.
+    /// </summary>
+    private static async Task<Results<Ok<PanelPage<TItem>>, ValidationProblem, ProblemHttpResult>> PageAsync<TFilter, TKey, TItem>(
+        PanelRequest request,
+        string? cursor,
+        string? limitText,
+        Func<ValidationErrors, TFilter> parse,
+        Func<TFilter, string?> actorOf,
+        CursorDecoder<TKey> decode,
+        Func<TFilter, ResolvedActor?, (DateTimeOffset, TKey)?, int, Task<PanelPage<TItem>>> page)
+        where TKey : struct
     {
         var options = request.Options.Value;
         var errors = new ValidationErrors();
-        var filter = query.Parse(errors);
-        var limit = FilterParsing.Limit(query.Limit, options.DefaultPageSize, options.MaxPageSize, errors);
-        (DateTimeOffset, long)? after = null;
-        if (query.Cursor is not null)
+        var filter = parse(errors);
+        var limit = FilterParsing.Limit(limitText, options.DefaultPageSize, options.MaxPageSize, errors);
+        (DateTimeOffset, TKey)? after = null;
+        if (cursor is not null)
         {
-            if (KeysetCursor.TryDecode(query.Cursor, out DateTimeOffset at, out long id))
+            if (decode(cursor, out var at, out var id))
             {
                 after = (at, id);
             }
@@ -66,46 +93,10 @@ internal static class ControlPanelApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
+        var actor = await ResolvedActor.ResolveAsync(request.Db, actorOf(filter), request.CancellationToken);
         try
         {
-            return TypedResults.Ok(await PanelQueries.AuditPageAsync(request.Db, options, filter, actor, after, limit, request.CancellationToken));
-        }
-        catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
-        {
-            return TooSlow(options);
-        }
-    }
-
-    private static async Task<Results<Ok<PanelPage<PanelSubmission>>, ValidationProblem, ProblemHttpResult>> ListSubmissionsAsync(
-        [AsParameters] SubmissionQueryParameters query, [AsParameters] PanelRequest request)
-    {
-        var options = request.Options.Value;
-        var errors = new ValidationErrors();
-        var filter = query.Parse(errors);
-        var limit = FilterParsing.Limit(query.Limit, options.DefaultPageSize, options.MaxPageSize, errors);
-        (DateTimeOffset, Guid)? after = null;
-        if (query.Cursor is not null)
-        {
-            if (KeysetCursor.TryDecode(query.Cursor, out DateTimeOffset at, out Guid id))
-            {
-                after = (at, id);
-            }
-            else
-            {
-                errors.Add("cursor", "Invalid cursor.");
-            }
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-
-        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
-        try
-        {
-            return TypedResults.Ok(await PanelQueries.SubmissionPageAsync(request.Db, options, filter, actor, after, limit, request.CancellationToken));
+            return TypedResults.Ok(await page(filter, actor, after, limit));
         }
         catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
         {
