@@ -8,38 +8,6 @@ namespace Agepar.Tests.Auth;
 /// <summary>Direct database access for the auth tests (as the container superuser) and small HTTP helpers.</summary>
 internal static class AuthTestData
 {
-    public static async Task<NpgsqlConnection> OpenAsync(AgeparAppFixture fixture)
-    {
-        var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Superuser));
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    public static async Task<T?> ScalarAsync<T>(AgeparAppFixture fixture, string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await OpenAsync(fixture);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var result = await command.ExecuteScalarAsync();
-        return result is null or DBNull ? default : (T)result;
-    }
-
-    public static async Task<int> ExecuteAsync(AgeparAppFixture fixture, string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await OpenAsync(fixture);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return await command.ExecuteNonQueryAsync();
-    }
-
     /// <summary>Inserts a user straight into the database (as a migration from the old portal would): returns its id.</summary>
     public static Task<Guid> InsertUserAsync(AgeparAppFixture fixture, string email, string? passwordHash, string? cpf = null,
         string status = "active", params string[] roles) =>

@@ -36,7 +36,7 @@ public sealed class CsrfTests(AgeparAppFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, rightResponse.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await second.Client.GetAsync("/api/me")).StatusCode);
 
-        Assert.True(await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.True(await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'auth.access_denied' AND actor_user_id = @id AND metadata->>'code' = 'csrf_token_invalid'",
             ("id", user.UserId)) >= 2);
     }

@@ -47,7 +47,7 @@ public sealed class LoginRateLimiterTests(AgeparAppFixture fixture)
 
         // Failures older than the window have expired.
         await ClearAsync(ip);
-        await AuthTestData.ExecuteAsync(fixture,
+        await TestSql.ExecuteAsync(fixture,
             "INSERT INTO login_attempts (identifier, ip, success, reason, at) SELECT @i, @ip, false, 'bad_credentials', now() - interval '16 minutes' FROM generate_series(1, 10)",
             ("i", identifier), ("ip", ip));
         Assert.Null(await limiter.RetryAfterAsync(identifier, ip, CancellationToken.None));
@@ -62,9 +62,9 @@ public sealed class LoginRateLimiterTests(AgeparAppFixture fixture)
     }
 
     private Task AddAttemptAsync(string identifier, IPAddress ip, string reason, bool success = false) =>
-        AuthTestData.ExecuteAsync(fixture,
+        TestSql.ExecuteAsync(fixture,
             "INSERT INTO login_attempts (identifier, ip, success, reason) VALUES (@i, @ip, @s, @r)",
             ("i", identifier), ("ip", ip), ("s", success), ("r", reason));
 
-    private Task ClearAsync(IPAddress ip) => AuthTestData.ExecuteAsync(fixture, "DELETE FROM login_attempts WHERE ip = @ip", ("ip", ip));
+    private Task ClearAsync(IPAddress ip) => TestSql.ExecuteAsync(fixture, "DELETE FROM login_attempts WHERE ip = @ip", ("ip", ip));
 }

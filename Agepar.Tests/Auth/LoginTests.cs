@@ -62,11 +62,11 @@ public sealed class LoginTests(AgeparAppFixture fixture)
         Assert.False(wrong.Headers.TryGetValues("Set-Cookie", out var cookies)
                      && cookies.Any(c => c.StartsWith("agepar_session=", StringComparison.Ordinal) && !c.Contains("1970", StringComparison.Ordinal)));
 
-        var audits = await AuthTestData.ScalarAsync<long>(fixture,
+        var audits = await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'auth.login_failed' AND outcome = 'failure' AND actor_user_id = @id AND metadata->>'reason' = 'bad_credentials'",
             ("id", id));
         Assert.Equal(1, audits);
-        var attempts = await AuthTestData.ScalarAsync<long>(fixture,
+        var attempts = await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM login_attempts WHERE user_id = @id AND NOT success AND reason = 'bad_credentials'", ("id", id));
         Assert.Equal(1, attempts);
     }
@@ -90,7 +90,7 @@ public sealed class LoginTests(AgeparAppFixture fixture)
         Assert.NotNull(retryAfter);
         Assert.InRange(retryAfter.Value.TotalSeconds, 1, 15 * 60);
         Assert.Equal("too_many_attempts", (await AuthTestData.JsonAsync(limited)).GetProperty("code").GetString());
-        var recorded = await AuthTestData.ScalarAsync<long>(fixture,
+        var recorded = await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM login_attempts WHERE identifier = @e AND reason = 'rate_limited'", ("e", email));
         Assert.Equal(1, recorded);
     }
@@ -108,7 +108,7 @@ public sealed class LoginTests(AgeparAppFixture fixture)
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
 
-        Assert.Equal(0, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(0, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = @e", ("e", email)));
     }
 
@@ -160,10 +160,10 @@ public sealed class LoginTests(AgeparAppFixture fixture)
 
         // Only the SHA-256 of the token is stored.
         var token2 = rememberedCookie.Split(';')[0]["agepar_session=".Length..];
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM sessions WHERE token_hash = sha256(convert_to(@t, 'UTF8')) AND remember_me AND expires_at > now() + interval '29 days'",
             ("t", token2)));
-        Assert.Equal(0, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(0, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM sessions WHERE encode(token_hash, 'escape') LIKE '%' || @t || '%'", ("t", token2)));
     }
 }

@@ -16,7 +16,7 @@ public sealed class MigratedUserTests(AgeparAppFixture fixture)
         using var login = await AuthTestData.LoginAsync(ApiSession.AnonymousClient(fixture), email, PasswordHasherTests.PortalVectorPassword);
 
         Assert.True(login.StatusCode == HttpStatusCode.OK, await AuthTestData.DescribeAsync(login));
-        Assert.Equal(PasswordHasherTests.PortalVector, await AuthTestData.ScalarAsync<string>(fixture,
+        Assert.Equal(PasswordHasherTests.PortalVector, await TestSql.ScalarAsync<string>(fixture,
             "SELECT password_hash FROM users WHERE id = @id", ("id", id)));
     }
 
@@ -29,11 +29,11 @@ public sealed class MigratedUserTests(AgeparAppFixture fixture)
         using var login = await AuthTestData.LoginAsync(ApiSession.AnonymousClient(fixture), email, "password");
 
         Assert.True(login.StatusCode == HttpStatusCode.OK, await AuthTestData.DescribeAsync(login));
-        var stored = await AuthTestData.ScalarAsync<string>(fixture, "SELECT password_hash FROM users WHERE id = @id", ("id", id));
+        var stored = await TestSql.ScalarAsync<string>(fixture, "SELECT password_hash FROM users WHERE id = @id", ("id", id));
         Assert.StartsWith("$argon2id$v=19$m=65536,t=3,p=4$", stored);
         using var again = await AuthTestData.LoginAsync(ApiSession.AnonymousClient(fixture), email, "password");
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'auth.login' AND actor_user_id = @id AND metadata->>'rehashed' = 'true'", ("id", id)));
     }
 }

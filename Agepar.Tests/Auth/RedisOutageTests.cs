@@ -55,31 +55,6 @@ public sealed class RedisOutageTests(AgeparAppFixture fixture)
     }
 
     /// <summary>Polls /api/health (bounded) until its overall status is <paramref name="status"/>.</summary>
-    private async Task<JsonElement> PollHealthAsync(HttpClient client, string status)
-    {
-        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
-        var last = "(no answer)";
-        while (!cts.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/api/health", cts.Token);
-                var text = await response.Content.ReadAsStringAsync(cts.Token);
-                last = $"{(int)response.StatusCode} {text}";
-                using var json = JsonDocument.Parse(text);
-                if (json.RootElement.GetProperty("status").GetString() == status)
-                {
-                    return json.RootElement.Clone();
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !cts.IsCancellationRequested))
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(500, CancellationToken.None);
-        }
-
-        throw new TimeoutException($"/api/health never said {status}; last: {last}\n{fixture.Logs.Dump("redis", "bff")}");
-    }
+    private Task<JsonElement> PollHealthAsync(HttpClient client, string status) =>
+        HealthProbe.WaitForAsync(fixture, client, status, (_, body) => body.GetProperty("status").GetString() == status, "redis", "bff");
 }

@@ -16,7 +16,7 @@ public sealed class SessionLifetimeTests(AgeparAppFixture fixture)
         var (id, email, password, _) = await ApiSession.CreateUserAccountAsync(fixture, ["user"]);
         using var session = await ApiSession.LoginAsync(fixture, email, password, rememberMe: true);
         var sessionId = (await session.Client.GetFromJsonAsync<MeResponse>("/api/me"))!.SessionId;
-        await AuthTestData.ExecuteAsync(fixture,
+        await TestSql.ExecuteAsync(fixture,
             "UPDATE sessions SET expires_at = now() + interval '2 days', last_seen_at = now() - interval '1 hour' WHERE id = @id", ("id", sessionId));
         await DropCachedSessionsAsync(id);
 
@@ -25,7 +25,7 @@ public sealed class SessionLifetimeTests(AgeparAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("agepar_session=", StringComparison.Ordinal));
         Assert.Contains("expires=", cookie, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM sessions WHERE id = @id AND expires_at > now() + interval '29 days' AND last_seen_at > now() - interval '1 minute'",
             ("id", sessionId)));
     }
@@ -35,7 +35,7 @@ public sealed class SessionLifetimeTests(AgeparAppFixture fixture)
     {
         using var session = await ApiSession.CreateUserAsync(fixture, "user");
         var sessionId = (await session.Client.GetFromJsonAsync<MeResponse>("/api/me"))!.SessionId;
-        await AuthTestData.ExecuteAsync(fixture,
+        await TestSql.ExecuteAsync(fixture,
             "UPDATE sessions SET expires_at = now() - interval '1 second', created_at = now() - interval '9 hours' WHERE id = @id", ("id", sessionId));
         await DropCachedSessionsAsync(session.UserId);
 

@@ -40,7 +40,7 @@ public sealed class SessionTests(AgeparAppFixture fixture)
         using var wrongPassword = await AuthTestData.LoginAsync(anonymous, user.Email, "Not-the-pass-1");
         Assert.Equal(HttpStatusCode.Unauthorized, wrongPassword.StatusCode); // status is revealed only to the right password
 
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'user.blocked' AND object_id = @id AND (metadata->>'sessionsRevoked')::int >= 1",
             ("id", user.UserId.ToString())));
 
@@ -70,7 +70,7 @@ public sealed class SessionTests(AgeparAppFixture fixture)
         using var afterRevoke = await first.Client.GetAsync("/api/me");
         Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await second.Client.GetAsync("/api/me")).StatusCode);
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'auth.session_revoked' AND object_id = @id", ("id", firstSession.Id.ToString())));
 
         // Someone else's session is not found (and not revoked).
@@ -116,10 +116,10 @@ public sealed class SessionTests(AgeparAppFixture fixture)
         var me = await user.Client.GetFromJsonAsync<MeResponse>("/api/me");
         Assert.Equal(["user"], me!.Roles);
 
-        Assert.True(await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.True(await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'auth.access_denied' AND outcome = 'denied' AND actor_user_id = @id AND metadata->>'code' = 'forbidden'",
             ("id", user.UserId)) >= 2);
-        Assert.Equal(2, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(2, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'user.roles_changed' AND object_id = @id", ("id", user.UserId.ToString())));
     }
 
@@ -134,7 +134,7 @@ public sealed class SessionTests(AgeparAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'auth.access_denied' AND actor_user_id IS NULL AND user_agent LIKE '%' || @m",
             ("m", marker)));
     }
@@ -149,7 +149,7 @@ public sealed class SessionTests(AgeparAppFixture fixture)
 
         Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
         Assert.Contains(logout.Headers.GetValues("Set-Cookie"), c => c.StartsWith("agepar_session=;", StringComparison.Ordinal));
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM sessions WHERE token_hash = sha256(convert_to(@t, 'UTF8')) AND revoked_at IS NOT NULL", ("t", token)));
 
         // Replaying the old cookie does not work.
@@ -197,7 +197,7 @@ public sealed class SessionTests(AgeparAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/auth/sessions")).StatusCode);
         using var oldPassword = await AuthTestData.LoginAsync(ApiSession.AnonymousClient(fixture), email, temporary);
         Assert.Equal(HttpStatusCode.Unauthorized, oldPassword.StatusCode);
-        Assert.Equal(1, await AuthTestData.ScalarAsync<long>(fixture,
+        Assert.Equal(1, await TestSql.ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE action = 'auth.password_changed' AND actor_user_id = @id", ("id", id)));
     }
 }

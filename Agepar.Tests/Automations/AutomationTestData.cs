@@ -121,31 +121,6 @@ internal static class AutomationTestData
     public static async Task<string> DescribeAsync(HttpResponseMessage response) =>
         $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
 
-    public static async Task<NpgsqlConnection> OpenAsync(AgeparAppFixture fixture)
-    {
-        var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Superuser));
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    public static async Task<T?> ScalarAsync<T>(AgeparAppFixture fixture, string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await OpenAsync(fixture);
-        await using var command = new NpgsqlCommand(sql, connection);
-        Bind(command, parameters);
-        var result = await command.ExecuteScalarAsync();
-        return result is null or DBNull ? default : (T)result;
-    }
-
-    public static async Task<int> ExecuteAsync(AgeparAppFixture fixture, string sql, params (string Name, object? Value)[] parameters)
-    {
-        await using var connection = await OpenAsync(fixture);
-        await using var command = new NpgsqlCommand(sql, connection);
-        Bind(command, parameters);
-        return await command.ExecuteNonQueryAsync();
-    }
-
-    /// <summary>Inserts a form2json submission straight into the table (as a crashed or delayed worker would leave it).</summary>
     public static Task<Guid> InsertSubmissionAsync(
         AgeparAppFixture fixture, Guid actorUserId, string status, string runAfterSql = "now()", string kind = "form2json",
         string? leaseOwner = null, string leaseUntilSql = "NULL", int attempts = 0, string? actorName = "Inserida pelo teste") =>
@@ -163,12 +138,4 @@ internal static class AutomationTestData
     public const string NormalizedForm2JsonPayload = """
         {"nome":"Inserida","email":"inserida@agepar.test","departamento":null,"prioridade":"media","data":"2026-03-05","aceitaTermos":true,"itens":[]}
         """;
-
-    private static void Bind(NpgsqlCommand command, (string Name, object? Value)[] parameters)
-    {
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-    }
 }

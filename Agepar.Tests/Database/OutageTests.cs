@@ -27,31 +27,6 @@ public sealed class OutageTests(AgeparAppFixture fixture)
         Assert.Equal("Healthy", up.GetProperty("checks").GetProperty("schema").GetProperty("status").GetString());
     }
 
-    /// <summary>Polls /api/health until it answers <paramref name="expected"/>; fails with the last answer and the logs.</summary>
-    private async Task<JsonElement> PollAsync(HttpClient client, HttpStatusCode expected)
-    {
-        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
-        var last = "(no answer)";
-        while (!cts.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/api/health", cts.Token);
-                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cts.Token)}";
-                if (response.StatusCode == expected)
-                {
-                    using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cts.Token));
-                    return json.RootElement.Clone();
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cts.IsCancellationRequested))
-            {
-                last = ex.Message;
-            }
-
-            await Task.Delay(500, CancellationToken.None);
-        }
-
-        throw new TimeoutException($"/api/health never answered {(int)expected}; last: {last}\n{fixture.Logs.Dump("postgres", "bff")}");
-    }
+    private Task<JsonElement> PollAsync(HttpClient client, HttpStatusCode expected) =>
+        HealthProbe.WaitForAsync(fixture, client, ((int)expected).ToString(), (status, _) => status == expected, "postgres", "bff");
 }
