@@ -20,11 +20,25 @@ done < <(AGEPAR_ENGINE="$engine" "$here/ensure-images.sh")
 results="$root/artifacts/test-results"
 rm -rf "$results"; mkdir -p "$results"
 cd "$root"
+console="$results/console.log"
 set +e
 dotnet test Agepar.sln -c Release --logger "trx;LogFileName=agepar.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@"
-status=$?
+  --results-directory "$results" "$@" 2>&1 | tee "$console"
+status=${PIPESTATUS[0]}
 set -e
+
+# CI shows the tail of the output: repeat each failed test with its message and the top of its stack there,
+# so the reason is never scrolled away by later tests.
+if grep -qE '^  Failed ' "$console"; then
+  echo
+  echo "==================== failed tests (repeated from above; full log: $console) ===================="
+  awk '
+    /^  (Passed|Skipped) / { keep = 0 }
+    /^  Failed /           { keep = 1; lines = 0; print "" }
+    keep && lines < 40     { print; lines++ }
+  ' "$console"
+  echo "================================================================================================="
+fi
 
 # A plain summary line from the TRX counters (what CI reads).
 trx="$(find "$results" -name '*.trx' | head -n 1)"
