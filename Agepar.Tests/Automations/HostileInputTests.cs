@@ -116,6 +116,34 @@ public sealed class HostileInputTests(AgeparAppFixture fixture)
         using var response = await user.Client.PostAsync("/api/automations/form2json/submit", content);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        // Read and discarded up to the drain allowance, so the connection is not given up.
+        Assert.NotEqual(true, response.Headers.ConnectionClose);
+        Assert.Equal(before, await CountsAsync(user.UserId));
+    }
+
+    [Fact]
+    public async Task A_huge_declared_body_is_refused_before_it_is_sent()
+    {
+        var user = await SharedUserAsync();
+        var before = await CountsAsync(user.UserId);
+        using var http = fixture.CreateBffClient();
+        var bff = http.BaseAddress!;
+        var cookie = user.Cookies.GetCookieHeader(bff);
+
+        // Only the head goes out: a server that waited for the 64 MiB body would never answer.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(bff.Host, bff.Port);
+        await using var stream = tcp.GetStream();
+        var head = $"POST /api/automations/form2json/submit HTTP/1.1\r\nHost: {bff.Authority}\r\nContent-Type: application/json\r\n" +
+                   $"Content-Length: {64L * 1024 * 1024}\r\nCookie: {cookie}\r\nX-CSRF-Token: {user.CsrfToken}\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
+        var response = await reader.ReadToEndAsync(timeout.Token);
+
+        Assert.StartsWith("HTTP/1.1 413", response, StringComparison.Ordinal);
+        Assert.Contains("Connection: close", response, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("application/problem+json", response, StringComparison.Ordinal);
         Assert.Equal(before, await CountsAsync(user.UserId));
     }
 

@@ -7,13 +7,16 @@ namespace Agepar.Bff.Automations.Endpoints;
 
 /// <summary>
 /// Reads a submit body under a byte limit and parses it as JSON with a nesting limit. Answers 415 for a non-JSON
-/// content type, 413 past the limit (declared or actual length), 400 for malformed JSON or invalid UTF-8. The
+/// content type, 413 past the limit (declared or actual length; see <see cref="DrainAllowance"/>), 400 for malformed JSON or invalid UTF-8. The
 /// message never echoes the input.
 /// </summary>
 internal static class SubmitBody
 {
     /// <summary>Deeper documents are rejected (400); no automation needs more than a few levels.</summary>
     public const int MaxDepth = 32;
+
+    /// <summary>How far past the limit a body is still read and discarded so the 413 reaches the client.</summary>
+    public const int DrainAllowance = 1024 * 1024;
 
     public static async Task<(JsonDocument? Document, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
@@ -23,14 +26,19 @@ internal static class SubmitBody
                 statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be JSON (Content-Type: application/json)."));
         }
 
-        if (request.ContentLength > maxBytes)
+        // An oversized body is still read (and discarded) up to a bounded excess before answering, so the client,
+        // which is usually still sending, gets the 413 ProblemDetails instead of a connection reset. Past that bound
+        // the connection is given up: protecting the server matters more than a polite answer.
+        var drainLimit = (long)maxBytes + DrainAllowance;
+        if (request.ContentLength > drainLimit)
         {
+            request.HttpContext.Response.Headers.Connection = "close";
             return (null, TooLarge(maxBytes));
         }
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = maxBytes + 1L;
+            sizeFeature.MaxRequestBodySize = drainLimit;
         }
 
         var buffer = new ArrayBufferWriter<byte>(Math.Min(maxBytes + 1, 16 * 1024));
@@ -48,12 +56,14 @@ internal static class SubmitBody
                 buffer.Advance(read);
                 if (buffer.WrittenCount > maxBytes)
                 {
+                    await DiscardRestAsync(request.Body, cancellationToken);
                     return (null, TooLarge(maxBytes));
                 }
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            request.HttpContext.Response.Headers.Connection = "close";
             return (null, TooLarge(maxBytes));
         }
 
@@ -71,6 +81,21 @@ internal static class SubmitBody
         {
             var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
             return (null, Invalid($"Malformed JSON{where}: invalid syntax, invalid UTF-8 or nesting deeper than {MaxDepth} levels."));
+        }
+    }
+
+    private static async Task DiscardRestAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (await body.ReadAsync(scratch, cancellationToken) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 
