@@ -27,6 +27,7 @@ internal static class AutomationsExtensions
         if (builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>($"{AutomationsOptions.SectionName}:{nameof(AutomationsOptions.EnableTestAutomations)}"))
         {
             builder.Services.AddSingleton<IAutomation, FailingAutomation>();
+            builder.Services.AddSingleton<IAutomation, SlowAutomation>();
         }
 
         builder.Services.AddSingleton<AutomationCatalog>();
