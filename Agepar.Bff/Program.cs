@@ -3,6 +3,7 @@ using Agepar.Bff.Automations;
 using Agepar.Bff.Control;
 using Agepar.Bff.Health;
 using Agepar.Bff.Infrastructure;
+using Agepar.Bff.Maintenance;
 using Agepar.Bff.Users;
 using Agepar.Data;
 using Agepar.Data.Connection;
@@ -16,6 +17,7 @@ builder.AddAgeparHealthChecks();
 builder.AddAgeparApiPlumbing();
 builder.AddAgeparAuth();
 builder.AddAgeparAutomations();
+builder.AddAgeparMaintenance();
 
 var app = builder.Build();
 
@@ -26,5 +28,6 @@ app.MapAuthApi();
 app.MapUsersAdminApi();
 app.MapAutomationsApi();
 app.MapControlPanelApi();
+app.MapMaintenanceApi();
 
 app.Run();

@@ -15,6 +15,9 @@ public static class DatabaseObjects
     /// <summary><c>ensure_audit_partitions(p_months_ahead int DEFAULT 3) RETURNS SETOF text</c>: creates the monthly audit partitions for the current month and the next months, returning the names created.</summary>
     public const string EnsureAuditPartitionsFunction = "ensure_audit_partitions";
 
+    /// <summary><c>maintain_audit_partitions(p_months_ahead int) RETURNS SETOF text</c>: SECURITY DEFINER wrapper of <see cref="EnsureAuditPartitionsFunction"/> (0–12 months ahead) that the application role may execute.</summary>
+    public const string MaintainAuditPartitionsFunction = "maintain_audit_partitions";
+
     /// <summary><c>drop_audit_partitions_older_than(p_cutoff date) RETURNS SETOF text</c>: detaches and drops monthly audit partitions that end on or before the cutoff (midnight UTC).</summary>
     public const string DropAuditPartitionsOlderThanFunction = "drop_audit_partitions_older_than";
 

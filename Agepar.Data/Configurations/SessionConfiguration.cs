@@ -27,5 +27,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         builder.HasIndex(s => new { s.UserId, s.ExpiresAt })
             .HasFilter("revoked_at IS NULL")
             .HasDatabaseName("ix_sessions_live_per_user");
+        // Retention (Maintenance:SessionRetention) deletes by expiry.
+        builder.HasIndex(s => s.ExpiresAt).HasDatabaseName("ix_sessions_expires_at");
     }
 }

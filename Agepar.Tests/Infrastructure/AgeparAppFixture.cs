@@ -52,6 +52,9 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             "Bff:HostPort=0",
             // Test-only automations (one that always fails, for the retry tests) exist only when asked for.
             "Bff:Environment:Automations__EnableTestAutomations=true",
+            // The periodic maintenance runs once as the BFF starts, then not again within a test run (hourly), so the
+            // maintenance tests see only their own POST /api/admin/maintenance/run.
+            "Bff:Environment:Maintenance__StartupDelay=00:00:00",
         };
         args.AddRange(Parameters.Select(p => $"Parameters:{p.Key}={p.Value}"));
 
