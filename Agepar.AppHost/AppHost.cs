@@ -21,6 +21,8 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);
 
+builder.AddAgeparBackup(settings, access, migrations);
+
 builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithReference(access.App, connectionName: "agepar")        // agepar_user: DML only
     .WithReference(redis)

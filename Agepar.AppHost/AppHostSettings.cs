@@ -12,13 +12,20 @@ internal sealed record AppHostSettings(
     int? PostgresHostPort,
     string? PostgresDataVolume,
     int? BffHostPort,
-    IReadOnlyDictionary<string, string> BffEnvironment)
+    IReadOnlyDictionary<string, string> BffEnvironment,
+    bool BackupEnabled,
+    string? BackupVolume,
+    string BackupAt,
+    int BackupRetentionDays)
 {
     /// <summary>PostgreSQL major version the seed fixes (<c>postgres:15</c>).</summary>
     public const string PostgresImageTag = "15";
 
     /// <summary>Name of the volume holding the PostgreSQL data directory (<c>Postgres:DataVolume</c>; empty: none).</summary>
     public const string DefaultDataVolume = "agepar-postgres-data";
+
+    /// <summary>Name of the volume that receives the daily backups (<c>Backup:Volume</c>; empty: none, backups die with the container).</summary>
+    public const string DefaultBackupVolume = "agepar-backups";
 
     /// <summary>Redis major version.</summary>
     public const string RedisImageTag = "7";
@@ -31,7 +38,22 @@ internal sealed record AppHostSettings(
         BffHostPort: HostPort(config, "Bff:HostPort", 5080),
         BffEnvironment: config.GetSection("Bff:Environment").GetChildren()
             .Where(c => c.Value is not null)
-            .ToDictionary(c => c.Key, c => c.Value!));
+            .ToDictionary(c => c.Key, c => c.Value!),
+        BackupEnabled: config.GetValue("Backup:Enabled", true),
+        BackupVolume: config["Backup:Volume"] is { } backupVolume ? NullIfEmpty(backupVolume) : DefaultBackupVolume,
+        BackupAt: BackupTime(config),
+        BackupRetentionDays: config.GetValue("Backup:RetentionDays", 30) is var days and >= 1 and <= 3650
+            ? days
+            : throw new InvalidOperationException("Backup:RetentionDays must be between 1 and 3650."));
+
+    /// <summary>Daily backup time, UTC, HH:MM (<c>Backup:At</c>, default 02:00).</summary>
+    private static string BackupTime(IConfiguration config)
+    {
+        var value = config["Backup:At"] is { Length: > 0 } at ? at.Trim() : "02:00";
+        return TimeOnly.TryParseExact(value, "HH:mm", out _)
+            ? value
+            : throw new InvalidOperationException($"Backup:At must be a UTC time as HH:MM (e.g. 02:00); got '{value}'.");
+    }
 
     /// <summary>A fixed host port, or null (0 in configuration) for "let the orchestrator pick a free one".</summary>
     private static int? HostPort(IConfiguration config, string key, int fallback)

@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Agepar.Tests.Infrastructure;
 
 /// <summary>
-/// Starts the real AppHost (postgres, redis, migrations, bff) once per test run, with pgAdmin off, no data volume and
-/// random host ports, so a developer's running instance does not collide. Every wait is bounded; a timeout fails
+/// Starts the real AppHost (postgres, redis, migrations, backup, bff) once per test run, with pgAdmin off, throwaway
+/// volumes and random host ports, so a developer's running instance does not collide. Every wait is bounded; a timeout fails
 /// with the resources' own logs in the message.
 /// </summary>
 public sealed class AgeparAppFixture : IAsyncLifetime
@@ -38,6 +38,9 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     /// <summary>A throwaway data volume: the postgres container can be stopped and started without losing data.</summary>
     public string DataVolume { get; } = "agepar-test-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>A throwaway volume for the backup job's files.</summary>
+    public string BackupVolume { get; } = "agepar-test-backups-" + Guid.NewGuid().ToString("N")[..12];
+
     /// <summary>Exit code of the one-shot migration service, once it finished.</summary>
     public int? MigrationsExitCode { get; private set; }
 
@@ -48,6 +51,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         {
             "PgAdmin:Enabled=false",
             $"Postgres:DataVolume={DataVolume}",
+            $"Backup:Volume={BackupVolume}",
             "Postgres:HostPort=0",
             "Bff:HostPort=0",
             // Test-only automations (one that always fails, for the retry tests) exist only when asked for.
@@ -108,6 +112,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
 
             await _app.DisposeAsync();
             await ContainerEngine.RemoveVolumeAsync(DataVolume);
+            await ContainerEngine.RemoveVolumeAsync(BackupVolume);
         }
     }
 
