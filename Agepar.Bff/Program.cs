@@ -4,6 +4,7 @@ using Agepar.Bff.Control;
 using Agepar.Bff.Health;
 using Agepar.Bff.Infrastructure;
 using Agepar.Bff.Maintenance;
+using Agepar.Bff.Monitoring;
 using Agepar.Bff.Users;
 using Agepar.Data;
 using Agepar.Data.Connection;
@@ -18,6 +19,7 @@ builder.AddAgeparApiPlumbing();
 builder.AddAgeparAuth();
 builder.AddAgeparAutomations();
 builder.AddAgeparMaintenance();
+builder.AddAgeparMonitoring();
 
 var app = builder.Build();
 
@@ -29,5 +31,6 @@ app.MapUsersAdminApi();
 app.MapAutomationsApi();
 app.MapControlPanelApi();
 app.MapMaintenanceApi();
+app.MapMonitoringApi();
 
 app.Run();
