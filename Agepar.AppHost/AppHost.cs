@@ -26,6 +26,7 @@ builder.AddAgeparBackup(settings, access, migrations);
 builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithReference(access.App, connectionName: "agepar")        // agepar_user: DML only
     .WithReference(redis)
+    .WithAgeparReadReplica(builder, settings, access)
     .WithBootstrapAdmin(bootstrapAdmin)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db)

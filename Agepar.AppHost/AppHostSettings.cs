@@ -16,7 +16,8 @@ internal sealed record AppHostSettings(
     bool BackupEnabled,
     string? BackupVolume,
     string BackupAt,
-    int BackupRetentionDays)
+    int BackupRetentionDays,
+    ReadReplicaMode ReadReplica)
 {
     /// <summary>PostgreSQL major version the seed fixes (<c>postgres:15</c>).</summary>
     public const string PostgresImageTag = "15";
@@ -44,7 +45,10 @@ internal sealed record AppHostSettings(
         BackupAt: BackupTime(config),
         BackupRetentionDays: config.GetValue("Backup:RetentionDays", 30) is var days and >= 1 and <= 3650
             ? days
-            : throw new InvalidOperationException("Backup:RetentionDays must be between 1 and 3650."));
+            : throw new InvalidOperationException("Backup:RetentionDays must be between 1 and 3650."),
+        ReadReplica: Enum.TryParse<ReadReplicaMode>(config["Bff:ReadReplica"] is { Length: > 0 } mode ? mode : nameof(ReadReplicaMode.None), ignoreCase: true, out var replica)
+            ? replica
+            : throw new InvalidOperationException($"Bff:ReadReplica must be None, Simulated or External; got '{config["Bff:ReadReplica"]}'."));
 
     /// <summary>Daily backup time, UTC, HH:MM (<c>Backup:At</c>, default 02:00).</summary>
     private static string BackupTime(IConfiguration config)
@@ -68,4 +72,17 @@ internal sealed record AppHostSettings(
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().TrimEnd('/');
+}
+
+/// <summary>Where the BFF's control panel reads (<c>Bff:ReadReplica</c>).</summary>
+internal enum ReadReplicaMode
+{
+    /// <summary>No replica: the panel reads from the primary.</summary>
+    None,
+
+    /// <summary>Run mode: the primary through a read-only session, so the replica path is exercised without a standby.</summary>
+    Simulated,
+
+    /// <summary>A real replica: the connection string comes from the <c>agepar-replica</c> parameter (azd asks for it).</summary>
+    External,
 }

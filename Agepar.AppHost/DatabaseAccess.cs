@@ -34,3 +34,18 @@ internal static class DatabaseAccessExtensions
         return new DatabaseAccess(adminPassword, appPassword, admin, app);
     }
 }
+
+internal static class ReadReplicaExtensions
+{
+    /// <summary>Gives the BFF <c>ConnectionStrings:agepar-replica</c> as <see cref="AppHostSettings.ReadReplica"/> says.</summary>
+    public static IResourceBuilder<ProjectResource> WithAgeparReadReplica(
+        this IResourceBuilder<ProjectResource> bff, IDistributedApplicationBuilder builder, AppHostSettings settings, DatabaseAccess access) =>
+        settings.ReadReplica switch
+        {
+            ReadReplicaMode.Simulated => bff.WithEnvironment(
+                "ConnectionStrings__agepar-replica",
+                ReferenceExpression.Create($"{access.App.Resource.ConnectionStringExpression};Options=-c default_transaction_read_only=on")),
+            ReadReplicaMode.External => bff.WithReference(builder.AddConnectionString("agepar-replica")),
+            _ => bff,
+        };
+}

@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddAgeparDbContext(AgeparDbContext.ConnectionName, pooled: true);
+builder.AddAgeparReadReplica();
 builder.AddRedisClient("redis", settings => settings.DisableHealthChecks = true);
 builder.AddAgeparHealthChecks();
 builder.AddAgeparApiPlumbing();

@@ -19,6 +19,7 @@ internal static class AutomationsExtensions
         builder.Services.AddOptions<AutomationsOptions>().BindConfiguration(AutomationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ControlPanelOptions>().BindConfiguration(ControlPanelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddScoped<PanelDatabase>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // One line per automation.

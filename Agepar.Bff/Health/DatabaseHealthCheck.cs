@@ -15,25 +15,9 @@ internal sealed class DatabaseHealthCheck(AgeparDbContext db, IOptions<HealthOpt
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var watch = Stopwatch.StartNew();
         try
         {
-            // Plain ADO.NET on the context's pooled connection, no execution strategy: health reports the database
-            // as it is now, not after retries and back-off.
-            var connection = db.Database.GetDbConnection();
-            await connection.OpenAsync(cancellationToken);
-            try
-            {
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT 1";
-                await command.ExecuteScalarAsync(cancellationToken);
-            }
-            finally
-            {
-                await connection.CloseAsync();
-            }
-
-            var latency = Math.Round(watch.Elapsed.TotalMilliseconds, 2);
+            var latency = await RoundTripAsync(db, cancellationToken);
             DatabaseMetrics.HealthLatency.Record(latency);
             var data = new Dictionary<string, object> { ["latencyMs"] = latency, ["thresholdMs"] = options.Value.DatabaseLatencyDegradedMs };
             return latency > options.Value.DatabaseLatencyDegradedMs
@@ -44,5 +28,28 @@ internal sealed class DatabaseHealthCheck(AgeparDbContext db, IOptions<HealthOpt
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "database unreachable: " + ex.GetBaseException().Message);
         }
+    }
+
+    /// <summary>
+    /// <c>SELECT 1</c> on the context's pooled connection, in ms. Plain ADO.NET, no execution strategy: health reports
+    /// the database as it is now, not after retries and back-off.
+    /// </summary>
+    public static async Task<double> RoundTripAsync(AgeparDbContext context, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var connection = context.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
+
+        return Math.Round(watch.Elapsed.TotalMilliseconds, 2);
     }
 }

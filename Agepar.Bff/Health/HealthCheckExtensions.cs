@@ -1,10 +1,11 @@
+using Agepar.Data.Connection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Agepar.Bff.Health;
 
 internal static class HealthCheckExtensions
 {
-    /// <summary>Readiness checks of <c>/api/health</c>: database round trip, schema version, Redis.</summary>
+    /// <summary>Readiness checks of <c>/api/health</c>: database round trip, schema version, Redis, and the read replica when configured.</summary>
     public static IHostApplicationBuilder AddAgeparHealthChecks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -12,6 +13,11 @@ internal static class HealthCheckExtensions
             .AddCheck<DatabaseHealthCheck>("database", failureStatus: HealthStatus.Unhealthy)
             .AddCheck<SchemaHealthCheck>("schema", failureStatus: HealthStatus.Unhealthy)
             .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded);
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ReadReplica.ConnectionName)))
+        {
+            builder.Services.AddHealthChecks().AddCheck<ReplicaHealthCheck>("database-replica", failureStatus: HealthStatus.Degraded);
+        }
+
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
         return builder;
     }

@@ -55,9 +55,6 @@ internal sealed partial class DatabaseStatsPublisher : BackgroundService
             description: "Deadlocks detected in the database (server counter).");
     }
 
-    /// <summary>The last snapshot read, or null before the first refresh.</summary>
-    public DatabaseStatsSnapshot? Latest => _latest;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.Value.RefreshInterval);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,8 +26,7 @@ public static class DatabaseRegistration
         var connectionString = AgeparConnectionString.Build(
             builder.Configuration, connectionName, options, builder.Environment.IsProduction());
 
-        void Configure(DbContextOptionsBuilder db) => db.UseAgeparNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(
-            deps => new RetryCountingExecutionStrategy(deps, options.MaxRetryCount, TimeSpan.FromSeconds(options.MaxRetryDelaySeconds))));
+        void Configure(DbContextOptionsBuilder db) => ConfigureContext(db, connectionString, options);
 
         if (pooled)
         {
@@ -45,6 +45,33 @@ public static class DatabaseRegistration
         });
         return builder;
     }
+
+    /// <summary>
+    /// The read replica for analytic reads (<see cref="ReadReplica.ConnectionName"/>), when that connection string is set:
+    /// a pooled context factory with the same pool, TLS and retry settings as the primary (its own pool of up to
+    /// <see cref="DatabaseOptions.MaxPoolSize"/>). Not set: <see cref="ReadReplica.None"/>, and readers use the primary.
+    /// </summary>
+    public static IHostApplicationBuilder AddAgeparReadReplica(this IHostApplicationBuilder builder)
+    {
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ReadReplica.ConnectionName)))
+        {
+            builder.Services.AddSingleton(ReadReplica.None);
+            return builder;
+        }
+
+        var options = ReadOptions(builder);
+        options.ApplicationName += " (replica)";
+        var connectionString = AgeparConnectionString.Build(
+            builder.Configuration, ReadReplica.ConnectionName, options, builder.Environment.IsProduction());
+        var contextOptions = new DbContextOptionsBuilder<AgeparDbContext>();
+        ConfigureContext(contextOptions, connectionString, options);
+        builder.Services.AddSingleton(new ReadReplica(new PooledDbContextFactory<AgeparDbContext>(contextOptions.Options)));
+        return builder;
+    }
+
+    private static void ConfigureContext(DbContextOptionsBuilder db, string connectionString, DatabaseOptions options) =>
+        db.UseAgeparNpgsql(connectionString, npgsql => npgsql.ExecutionStrategy(
+            deps => new RetryCountingExecutionStrategy(deps, options.MaxRetryCount, TimeSpan.FromSeconds(options.MaxRetryDelaySeconds))));
 
     /// <summary>The bound <see cref="DatabaseOptions"/>, with the service name as default application name.</summary>
     public static DatabaseOptions ReadOptions(IHostApplicationBuilder builder)

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text.Json;
 using Agepar.Tests.Infrastructure;
 using Npgsql;
+using static Agepar.Tests.Automations.AutomationTestData;
 
 namespace Agepar.Tests.Database;
 
@@ -99,10 +99,4 @@ public sealed class MaintenanceTests(AgeparAppFixture fixture)
             VALUES (@u, gen_random_bytes(32), now() - interval '40 days', now() - interval '40 days', {expiresAtSql}, false)
             RETURNING id
             """, ("u", userId));
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
-    {
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.Clone();
-    }
 }

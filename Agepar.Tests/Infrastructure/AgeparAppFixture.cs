@@ -54,6 +54,9 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             $"Backup:Volume={BackupVolume}",
             "Postgres:HostPort=0",
             "Bff:HostPort=0",
+            // The control panel reads through the replica path (the primary in a read-only session), so every panel
+            // test also proves the panel never writes where it reads.
+            "Bff:ReadReplica=Simulated",
             // Test-only automations (one that always fails, for the retry tests) exist only when asked for.
             "Bff:Environment:Automations__EnableTestAutomations=true",
             // The periodic maintenance runs once as the BFF starts, then not again within a test run (hourly), so the
