@@ -64,9 +64,15 @@ internal sealed partial class DatabaseStatsPublisher : BackgroundService
             {
                 await using var scope = _scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AgeparDbContext>();
-                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                await connection.OpenAsync(stoppingToken);
-                _latest = await DatabaseStats.ReadAsync(connection, 0, stoppingToken);
+                await db.Database.OpenConnectionAsync(stoppingToken);
+                try
+                {
+                    _latest = await DatabaseStats.ReadAsync((NpgsqlConnection)db.Database.GetDbConnection(), 0, stoppingToken);
+                }
+                finally
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
             }
             catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
             {
