@@ -21,9 +21,11 @@ builder.AddAgeparAuth();
 builder.AddAgeparAutomations();
 builder.AddAgeparMaintenance();
 builder.AddAgeparMonitoring();
+builder.AddPrometheusEndpoint();
 
 var app = builder.Build();
 
+app.UsePrometheusEndpoint();
 app.UseAgeparApiPlumbing();
 app.UseAgeparAuth();
 app.MapDefaultEndpoints();

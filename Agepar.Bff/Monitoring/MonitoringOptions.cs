@@ -14,6 +14,15 @@ public sealed class MonitoringOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Serve every metric of the BFF in Prometheus text format at <c>GET /metrics</c> (off by default).</summary>
+    public bool PrometheusEndpoint { get; set; }
+
+    /// <summary>
+    /// Bearer token a scraper must send to <c>/metrics</c> (<c>Authorization: Bearer …</c>; Prometheus
+    /// <c>authorization.credentials</c>). Empty: no token asked, so only expose the port on an internal network.
+    /// </summary>
+    public string? PrometheusToken { get; set; }
+
     /// <summary>Statements listed by <c>GET /api/admin/database/stats</c> (most total execution time first).</summary>
     [Range(0, 100)]
     public int TopStatements { get; set; } = 10;

@@ -38,6 +38,9 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     /// <summary>A throwaway data volume: the postgres container can be stopped and started without losing data.</summary>
     public string DataVolume { get; } = "agepar-test-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>Bearer token of the BFF's /metrics endpoint in this run.</summary>
+    public string PrometheusToken { get; } = NewSecret();
+
     /// <summary>A throwaway volume for the backup job's files.</summary>
     public string BackupVolume { get; } = "agepar-test-backups-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -62,6 +65,8 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             // The periodic maintenance runs once as the BFF starts, then not again within a test run (hourly), so the
             // maintenance tests see only their own POST /api/admin/maintenance/run.
             "Bff:Environment:Maintenance__StartupDelay=00:00:00",
+            "Bff:Environment:Monitoring__PrometheusEndpoint=true",
+            $"Bff:Environment:Monitoring__PrometheusToken={PrometheusToken}",
         };
         args.AddRange(Parameters.Select(p => $"Parameters:{p.Key}={p.Value}"));
 

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Agepar.Tests.Infrastructure;
+
+namespace Agepar.Tests.Database;
+
+/// <summary>
+/// GET /metrics (Monitoring:PrometheusEndpoint, on in the fixture with a token): the Prometheus scrape of every BFF
+/// metric, and the Grafana dashboard in ops/ only charts metrics that really exist.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed partial class PrometheusTests(AgeparAppFixture fixture)
+{
+    [Fact]
+    public async Task Metrics_need_the_token()
+    {
+        using var client = fixture.CreateBffClient();
+        using var anonymous = await client.GetAsync("/metrics");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "wrong") } };
+        using var wrongResponse = await client.SendAsync(wrong);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongResponse.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_scrape_has_the_database_metrics_and_every_metric_the_dashboard_charts()
+    {
+        var text = await ScrapeUntilAsync("agepar_db_connections");
+        var names = MetricName().Matches(text).Select(m => m.Groups[1].Value).ToHashSet();
+
+        Assert.Contains("agepar_db_connections", names);
+        Assert.Contains("agepar_db_locks_waiting", names);
+        Assert.Contains("agepar_db_table_size_bytes", names);
+        Assert.Contains("agepar_db_health_latency_milliseconds_bucket", names);
+
+        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "ops", "grafana", "agepar-database.json")));
+        var charted = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            // Metric names only: the label lists of "by (...)" are not metrics.
+            .SelectMany(t => PromQlMetric().Matches(GroupingLabels().Replace(t.GetProperty("expr").GetString()!, "")).Select(m => m.Value))
+            .Where(n => n.StartsWith("agepar_", StringComparison.Ordinal) || n.StartsWith("db_client_", StringComparison.Ordinal))
+            .ToHashSet();
+        Assert.NotEmpty(charted);
+        Assert.All(charted, metric => Assert.True(names.Contains(metric), $"the dashboard charts {metric}, which the BFF does not export"));
+    }
+
+    private async Task<string> ScrapeUntilAsync(string metric)
+    {
+        using var client = fixture.CreateBffClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", fixture.PrometheusToken);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var text = "";
+        while (clock.Elapsed < AgeparAppFixture.StepTimeout)
+        {
+            using var response = await client.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            text = await response.Content.ReadAsStringAsync();
+            if (text.Contains(metric, StringComparison.Ordinal))
+            {
+                return text;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        return text;
+    }
+
+    [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{| )", RegexOptions.Multiline)]
+    private static partial Regex MetricName();
+
+    [GeneratedRegex(@"\bby\s*\([^)]*\)")]
+    private static partial Regex GroupingLabels();
+
+    [GeneratedRegex(@"\b(?:agepar|db_client)_[a-zA-Z0-9_]+\b")]
+    private static partial Regex PromQlMetric();
+}
