@@ -45,6 +45,12 @@ BEGIN
     IF to_regclass(part) IS NULL THEN
       BEGIN
         EXECUTE format('CREATE TABLE %I PARTITION OF audits FOR VALUES FROM (%L) TO (%L)', part, lo, lo + interval '1 month');
+        -- As ensure_audit_partitions leaves them: owned by the schema owner (so agepar_admin's backups can read
+        -- them), append-only, and INSERT/SELECT for the application role.
+        EXECUTE format('ALTER TABLE %I OWNER TO %I', part, (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'audits'::regclass));
+        EXECUTE format('CREATE TRIGGER audits_no_truncate BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION audits_append_only()', part);
+        EXECUTE format('REVOKE ALL ON %I FROM PUBLIC', part);
+        EXECUTE format('GRANT SELECT, INSERT ON %I TO agepar_user', part);
         RAISE NOTICE 'created partition %', part;
       EXCEPTION WHEN others THEN
         RAISE NOTICE 'partition % not created (%); its rows go to audits_default', part, SQLERRM;
