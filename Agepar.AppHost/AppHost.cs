@@ -24,7 +24,7 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
 builder.AddAgeparBackup(settings, access, migrations);
 
 builder.AddProject<Projects.Agepar_Bff>("bff")
-    .WithReference(access.App, connectionName: "agepar")        // agepar_user: DML only
+    .WithAgeparAppDatabase(builder, settings, postgres, access, migrations) // agepar_user: DML only
     .WithReference(redis)
     .WithAgeparReadReplica(builder, settings, access)
     .WithBootstrapAdmin(bootstrapAdmin)

@@ -17,7 +17,9 @@ internal sealed record AppHostSettings(
     string? BackupVolume,
     string BackupAt,
     int BackupRetentionDays,
-    ReadReplicaMode ReadReplica)
+    ReadReplicaMode ReadReplica,
+    bool PgBouncerEnabled,
+    string PgBouncerImage)
 {
     /// <summary>PostgreSQL major version the seed fixes (<c>postgres:15</c>).</summary>
     public const string PostgresImageTag = "15";
@@ -48,7 +50,9 @@ internal sealed record AppHostSettings(
             : throw new InvalidOperationException("Backup:RetentionDays must be between 1 and 3650."),
         ReadReplica: Enum.TryParse<ReadReplicaMode>(config["Bff:ReadReplica"] is { Length: > 0 } mode ? mode : nameof(ReadReplicaMode.None), ignoreCase: true, out var replica)
             ? replica
-            : throw new InvalidOperationException($"Bff:ReadReplica must be None, Simulated or External; got '{config["Bff:ReadReplica"]}'."));
+            : throw new InvalidOperationException($"Bff:ReadReplica must be None, Simulated or External; got '{config["Bff:ReadReplica"]}'."),
+        PgBouncerEnabled: config.GetValue("PgBouncer:Enabled", false),
+        PgBouncerImage: config["PgBouncer:Image"] is { Length: > 0 } pgbouncerImage ? pgbouncerImage.Trim() : "agepar.local/library/pgbouncer:1.18");
 
     /// <summary>Daily backup time, UTC, HH:MM (<c>Backup:At</c>, default 02:00).</summary>
     private static string BackupTime(IConfiguration config)

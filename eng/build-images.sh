@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds PostgreSQL 15 and Redis 7 images from Debian bookworm packages, without any image registry:
-#   eng/build-images.sh ENGINE POSTGRES_TAG REDIS_TAG
+# Builds PostgreSQL 15, Redis 7 (and pgBouncer) images from Debian bookworm packages, without any image registry:
+#   eng/build-images.sh ENGINE POSTGRES_TAG REDIS_TAG [PGBOUNCER_TAG]
 # debootstrap --variant=minbase bookworm, then the packages, then `ENGINE import` with ENTRYPOINT/CMD/ENV.
 # The root filesystems are cached as tarballs in $AGEPAR_CACHE_DIR/rootfs (delete that folder to rebuild).
 set -euo pipefail
@@ -9,7 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=eng/common.sh
 source "$here/common.sh"
 
-engine="$1" pg_image="$2" redis_image="$3"
+engine="$1" pg_image="$2" redis_image="$3" pgbouncer_image="${4:-}"
 mirror="${AGEPAR_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 cache="$AGEPAR_CACHE_DIR/rootfs"
 mkdir -p "$cache"
@@ -24,7 +24,7 @@ build_rootfs() {
   local name="$1"; shift
   local tarball="$cache/$name.tar"
   # The cache key: the packages and the files copied in (customise_* below reads them).
-  local stamp; stamp="$( (echo "$*"; declare -f "customise_$name"; cat "$here/images/"*) | sha256sum | cut -c1-16)"
+  local stamp; stamp="$( (echo "$*"; declare -f "customise_$name"; cat "$here/images/$name-entrypoint.sh") | sha256sum | cut -c1-16)"
   if [ -f "$tarball" ] && [ "$(cat "$tarball.stamp" 2>/dev/null)" = "$stamp" ]; then
     log "rootfs $name: cached ($tarball)"; return
   fi
@@ -70,26 +70,44 @@ customise_postgres() {
   chroot "$root" chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql
 }
 
+customise_pgbouncer() {
+  local root="$1"
+  install -m 0755 "$here/images/pgbouncer-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
+  chroot "$root" sh -c 'id pgbouncer >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin pgbouncer'
+}
+
 customise_redis() {
   local root="$1"
   install -m 0755 "$here/images/redis-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
   mkdir -p "$root/data"
 }
 
-build_rootfs postgres postgresql-15 locales-all
-build_rootfs redis redis-server
-
-log "importing $pg_image"
-"$engine" import \
-  -c 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-  -c 'ENV LANG=C.UTF-8' -c 'ENV PGDATA=/var/lib/postgresql/data' -c 'ENV PG_MAJOR=15' \
-  -c 'VOLUME /var/lib/postgresql/data' -c 'EXPOSE 5432' \
-  -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["postgres"]' \
-  "$cache/postgres.tar" "$pg_image" >/dev/null
-log "importing $redis_image"
-"$engine" import \
-  -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'WORKDIR /data' \
-  -c 'VOLUME /data' -c 'EXPOSE 6379' \
-  -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["redis-server"]' \
-  "$cache/redis.tar" "$redis_image" >/dev/null
-log "images ready: $pg_image, $redis_image"
+# Each image is built and imported only when asked for ("-" skips it).
+if [ "$pg_image" != - ]; then
+  build_rootfs postgres postgresql-15 locales-all
+  log "importing $pg_image"
+  "$engine" import \
+    -c 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c 'ENV LANG=C.UTF-8' -c 'ENV PGDATA=/var/lib/postgresql/data' -c 'ENV PG_MAJOR=15' \
+    -c 'VOLUME /var/lib/postgresql/data' -c 'EXPOSE 5432' \
+    -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["postgres"]' \
+    "$cache/postgres.tar" "$pg_image" >/dev/null
+fi
+if [ "$redis_image" != - ]; then
+  build_rootfs redis redis-server
+  log "importing $redis_image"
+  "$engine" import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'WORKDIR /data' \
+    -c 'VOLUME /data' -c 'EXPOSE 6379' \
+    -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["redis-server"]' \
+    "$cache/redis.tar" "$redis_image" >/dev/null
+fi
+if [ -n "$pgbouncer_image" ] && [ "$pgbouncer_image" != - ]; then
+  build_rootfs pgbouncer pgbouncer
+  log "importing $pgbouncer_image"
+  "$engine" import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'EXPOSE 6432' \
+    -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+    "$cache/pgbouncer.tar" "$pgbouncer_image" >/dev/null
+fi
+log "images ready"

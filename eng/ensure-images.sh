@@ -4,6 +4,7 @@
 #
 #   Containers__Registry=...   registry prefix of postgres/redis (empty: the official docker.io images)
 #   PgAdmin__Enabled=false     when no pgAdmin image can be had (air-gapped machines)
+#   PgBouncer__Image=...       the locally built pgBouncer image (always built here when Debian and root allow)
 #
 # Resolution, per run:
 #   1. Containers__Registry already set (a site mirror): trust it, the engine pulls from it.
@@ -24,6 +25,23 @@ pg_tag=15
 redis_tag=7
 
 have() { "$engine" image inspect "$1" >/dev/null 2>&1; }
+
+# pgBouncer has no official image with this entrypoint contract: it is always built here from Debian's package
+# (eng/images/pgbouncer-entrypoint.sh) and handed to the AppHost as PgBouncer__Image. Where it cannot be built, the
+# AppHost runs without pgBouncer (PgBouncer__Enabled stays false) and the pgBouncer tests say why they cannot run.
+pgbouncer_image="$local_registry/library/pgbouncer:1.18"
+ensure_pgbouncer() {
+  if ! have "$pgbouncer_image"; then
+    if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+      log "building $pgbouncer_image from Debian's pgbouncer package"
+      "$here/build-images.sh" "$engine" - - "$pgbouncer_image" >&2
+    else
+      log "no $pgbouncer_image and no way to build it here (needs Debian and root): pgBouncer stays off"
+      return 0
+    fi
+  fi
+  echo "PgBouncer__Image=$pgbouncer_image"
+}
 try_pull() {
   [ "${AGEPAR_OFFLINE:-0}" = 1 ] && return 1
   log "pulling $1 …"
@@ -33,6 +51,7 @@ try_pull() {
 if [ -n "${Containers__Registry:-}" ]; then
   log "using the configured registry mirror: $Containers__Registry"
   echo "Containers__Registry=$Containers__Registry"
+  ensure_pgbouncer
   exit 0
 fi
 
@@ -43,7 +62,7 @@ official_pg="docker.io/library/postgres:$pg_tag"
 official_redis="docker.io/library/redis:$redis_tag"
 if { have "$official_pg" || have "postgres:$pg_tag"; } && { have "$official_redis" || have "redis:$redis_tag"; }; then
   log "official postgres:$pg_tag and redis:$redis_tag images present"
-  echo "Containers__Registry="; [ -n "$pgadmin_line" ] && echo "$pgadmin_line"; exit 0
+  echo "Containers__Registry="; [ -n "$pgadmin_line" ] && echo "$pgadmin_line"; ensure_pgbouncer; exit 0
 fi
 
 local_pg="$local_registry/library/postgres:$pg_tag"
@@ -51,11 +70,12 @@ local_redis="$local_registry/library/redis:$redis_tag"
 if ! { have "$local_pg" && have "$local_redis"; }; then
   if try_pull "$official_pg" && try_pull "$official_redis"; then
     log "pulled the official images"
-    echo "Containers__Registry="; exit 0
+    echo "Containers__Registry="; ensure_pgbouncer; exit 0
   fi
   log "official images unavailable: building equivalents from Debian packages (tag prefix $local_registry)"
-  "$here/build-images.sh" "$engine" "$local_pg" "$local_redis" >&2
+  "$here/build-images.sh" "$engine" "$local_pg" "$local_redis" "$pgbouncer_image" >&2
 fi
 log "using locally built images: $local_pg, $local_redis"
 echo "Containers__Registry=$local_registry"
 echo "PgAdmin__Enabled=false"
+ensure_pgbouncer

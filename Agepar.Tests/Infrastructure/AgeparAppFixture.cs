@@ -38,6 +38,12 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     /// <summary>A throwaway data volume: the postgres container can be stopped and started without losing data.</summary>
     public string DataVolume { get; } = "agepar-test-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>
+    /// True when eng/ensure-images.sh provided the pgBouncer image (<c>PgBouncer__Image</c>): the BFF then reaches
+    /// postgres through pgBouncer in transaction pooling mode for the whole run.
+    /// </summary>
+    public bool PgBouncerEnabled { get; } = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PgBouncer__Image"));
+
     /// <summary>Bearer token of the BFF's /metrics endpoint in this run.</summary>
     public string PrometheusToken { get; } = NewSecret();
 
@@ -68,6 +74,12 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             "Bff:Environment:Monitoring__PrometheusEndpoint=true",
             $"Bff:Environment:Monitoring__PrometheusToken={PrometheusToken}",
         };
+        if (PgBouncerEnabled)
+        {
+            // The BFF's application connection goes through pgBouncer in transaction mode for the whole run.
+            args.Add("PgBouncer:Enabled=true");
+        }
+
         args.AddRange(Parameters.Select(p => $"Parameters:{p.Key}={p.Value}"));
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Agepar_AppHost>(

@@ -1,0 +1,63 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Agepar.AppHost;
+
+internal static class PgBouncerExtensions
+{
+    /// <summary>
+    /// The BFF's application connection (<c>ConnectionStrings:agepar</c>, as <c>agepar_user</c>): straight to postgres,
+    /// or — run mode with <c>PgBouncer:Enabled</c> — through a pgBouncer container in transaction pooling mode, with
+    /// <c>Database__PgBouncer=true</c> so Npgsql neither prepares statements nor resets sessions. Deployments connect
+    /// directly; a managed pgBouncer (e.g. Azure Database for PostgreSQL's) is configured there by connection string.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAgeparAppDatabase(
+        this IResourceBuilder<ProjectResource> bff,
+        IDistributedApplicationBuilder builder,
+        AppHostSettings settings,
+        IResourceBuilder<PostgresServerResource> postgres,
+        DatabaseAccess access,
+        IResourceBuilder<ProjectResource> migrations)
+    {
+        if (!builder.ExecutionContext.IsRunMode || !settings.PgBouncerEnabled)
+        {
+            return bff.WithReference(access.App, connectionName: "agepar");
+        }
+
+        var image = ContainerImageReference.Parse(settings.PgBouncerImage);
+        var server = postgres.Resource.PrimaryEndpoint;
+        var pgbouncer = builder.AddContainer("pgbouncer", image.Image, image.Tag)
+            .WithImageRegistry(image.Registry)
+            .WithEnvironment("PGBOUNCER_DB_HOST", server.Property(EndpointProperty.Host))
+            .WithEnvironment("PGBOUNCER_DB_PORT", server.Property(EndpointProperty.Port))
+            .WithEnvironment("PGBOUNCER_DATABASE", "agepar")
+            .WithEnvironment("PGBOUNCER_USER", "agepar_user")
+            .WithEnvironment("PGBOUNCER_PASSWORD", access.AppUserPassword)
+            .WithEndpoint(targetPort: 6432, name: "tcp", scheme: "tcp")
+            .WaitForCompletion(migrations);
+
+        // The local hop to pgBouncer is plain TCP on the machine; pgBouncer → postgres uses TLS when offered.
+        var endpoint = pgbouncer.GetEndpoint("tcp");
+        var pooled = builder.AddConnectionString("agepar-pgbouncer", ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};" +
+            $"Database=agepar;Username=agepar_user;Password={access.AppUserPassword};SSL Mode=Disable"));
+        return bff.WithReference(pooled, connectionName: "agepar")
+            .WithEnvironment("Database__PgBouncer", "true")
+            .WaitFor(pgbouncer);
+    }
+
+    /// <summary><c>registry/image:tag</c>, e.g. <c>agepar.local/library/pgbouncer:1.18</c>.</summary>
+    private readonly record struct ContainerImageReference(string Registry, string Image, string Tag)
+    {
+        public static ContainerImageReference Parse(string reference)
+        {
+            var slash = reference.IndexOf('/', StringComparison.Ordinal);
+            var colon = reference.LastIndexOf(':');
+            if (slash <= 0 || colon <= slash + 1 || colon == reference.Length - 1)
+            {
+                throw new InvalidOperationException($"PgBouncer:Image must be registry/image:tag; got '{reference}'.");
+            }
+
+            return new(reference[..slash], reference[(slash + 1)..colon], reference[(colon + 1)..]);
+        }
+    }
+}
