@@ -15,7 +15,7 @@ public sealed partial class BackupTests(AgeparAppFixture fixture)
     [Fact]
     public async Task The_job_backs_up_at_start_when_no_backup_exists()
     {
-        var container = await ContainerIdAsync();
+        var container = await fixture.ContainerIdAsync("backup");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var listing = "";
         while (clock.Elapsed < AgeparAppFixture.StepTimeout)
@@ -35,7 +35,7 @@ public sealed partial class BackupTests(AgeparAppFixture fixture)
     [Fact]
     public async Task A_backup_now_passes_its_restore_check_and_restores_into_the_server()
     {
-        var container = await ContainerIdAsync();
+        var container = await fixture.ContainerIdAsync("backup");
         var users = await ScalarAsync<long>(fixture, "SELECT count(*) FROM users");
 
         var (exitCode, output) = await BackupAsync(container, "now");
@@ -77,7 +77,7 @@ public sealed partial class BackupTests(AgeparAppFixture fixture)
     [Fact]
     public async Task Backups_past_the_retention_are_deleted_and_recent_ones_kept()
     {
-        var container = await ContainerIdAsync();
+        var container = await fixture.ContainerIdAsync("backup");
         const string old = "agepar-20200101T000000Z.dump";
         await ExecAsync(container, "runuser", "-u", "postgres", "--", "touch", $"/backups/{old}", $"/backups/{old}.sha256", $"/backups/{old}.counts");
 
@@ -94,7 +94,7 @@ public sealed partial class BackupTests(AgeparAppFixture fixture)
     [Fact]
     public async Task A_failed_backup_exits_non_zero_and_leaves_no_partial_file()
     {
-        var container = await ContainerIdAsync();
+        var container = await fixture.ContainerIdAsync("backup");
         var before = (await BackupAsync(container, "list")).Output;
 
         var (exitCode, output) = await ExecAsync(container, "env", "AGEPAR_DB=Host=127.0.0.1;Port=1;Database=agepar;Username=agepar_admin;Password=x",
@@ -111,15 +111,6 @@ public sealed partial class BackupTests(AgeparAppFixture fixture)
 
     private static Task<(int ExitCode, string Output)> ExecAsync(string container, params string[] command) =>
         ProcessRunner.RunAsync(ContainerEngine.Name, ["exec", container, .. command], Path.GetTempPath(), _ => { });
-
-    private async Task<string> ContainerIdAsync()
-    {
-        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
-        var running = await fixture.App.ResourceNotifications.WaitForResourceAsync(
-            "backup", e => e.Snapshot.State?.Text == KnownResourceStates.Running, cts.Token);
-        return running.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString()
-            ?? throw new InvalidOperationException("the backup resource has no container.id");
-    }
 
     [GeneratedRegex(@"agepar-\d{8}T\d{6}Z\.dump")]
     private static partial Regex DumpName();

@@ -18,10 +18,7 @@ public sealed class PgBouncerTests(AgeparAppFixture fixture)
         using var user = await ApiSession.CreateUserAsync(fixture, "user");
         Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/me")).StatusCode);
 
-        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
-        var running = await fixture.App.ResourceNotifications.WaitForResourceAsync(
-            "pgbouncer", e => e.Snapshot.State?.Text == KnownResourceStates.Running, cts.Token);
-        var container = running.Snapshot.Properties.First(p => p.Name == "container.id").Value!.ToString()!;
+        var container = await fixture.ContainerIdAsync("pgbouncer");
         var (exitCode, addresses) = await ProcessRunner.RunAsync(ContainerEngine.Name,
             ["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}", container], Path.GetTempPath(), _ => { });
         Assert.Equal(0, exitCode);

@@ -136,6 +136,16 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The engine's id of a running container resource (e.g. "backup", "pgbouncer"), for <c>docker exec/inspect</c>.</summary>
+    public async Task<string> ContainerIdAsync(string resource)
+    {
+        using var cts = new CancellationTokenSource(StepTimeout);
+        var running = await App.ResourceNotifications.WaitForResourceAsync(
+            resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, cts.Token);
+        return running.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString()
+            ?? throw new InvalidOperationException($"the {resource} resource has no container.id");
+    }
+
     /// <summary>An HTTP client for the BFF's http endpoint.</summary>
     public HttpClient CreateBffClient() => App.CreateHttpClient("bff", "http");
 
