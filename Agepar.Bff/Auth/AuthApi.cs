@@ -149,21 +149,25 @@ public static class AuthApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        // A wrong current password counts as a failed login for the account: the same throttle applies.
+        // The current password is a password check like a login: counted against the same budgets before it is verified.
         var identifier = new LoginIdentifier(current.Email.ToLowerInvariant(), false);
-        if (await services.RateLimiter.RetryAfterAsync(identifier.Value, LoginRateLimiter.ClientIp(http), ct) is { } retryAfter)
+        var user = await services.Db.Users.Include(u => u.UserRoles).ThenInclude(ur => ur.Role).FirstAsync(u => u.Id == current.Id, ct);
+        var ticket = await services.RateLimiter.BeginAsync(LoginAccount.For(user, identifier), LoginRateLimiter.ClientIp(http),
+            LoginService.UserAgent(http), LoginAttemptReason.BadCredentials, ct);
+        if (ticket.RetryAfter is { } retryAfter)
         {
+            await services.Login.AuditFailureAsync(identifier, user, LoginAttemptReason.RateLimited, AuditOutcome.Denied, ct);
             http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
             return AuthProblems.Problem(StatusCodes.Status429TooManyRequests, AuthProblems.TooManyAttempts, "Muitas tentativas.", "Aguarde antes de tentar novamente.");
         }
 
-        var user = await services.Db.Users.Include(u => u.UserRoles).ThenInclude(ur => ur.Role).FirstAsync(u => u.Id == current.Id, ct);
         if (await services.Hasher.VerifyAsync(user.PasswordHash, request.CurrentPassword!, ct) == PasswordCheck.Failed)
         {
-            await services.Login.RecordFailureAsync(http, identifier, user, LoginAttemptReason.BadCredentials, AuditOutcome.Failure, ct);
+            await services.Login.AuditFailureAsync(identifier, user, LoginAttemptReason.BadCredentials, AuditOutcome.Failure, ct);
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["Senha atual incorreta."] });
         }
 
+        await services.RateLimiter.SettleAsync(ticket, LoginAttemptReason.Ok, success: true, ct);
         var policyErrors = services.Policy.Validate(request.NewPassword!, user.Email, user.Cpf, user.Name).ToList();
         if (request.NewPassword == request.CurrentPassword)
         {

@@ -7,10 +7,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Agepar.Bff.Auth;
 
 /// <summary>
-/// Sign-in: throttle, look up by e-mail or CPF, verify Argon2id (a dummy verification when the user or the password
-/// does not exist, so every failure costs the same), then status. Blocked and pending users are told so only after
-/// a correct password. Each attempt writes a <c>login_attempts</c> row and an audit in one transaction with the
-/// session it creates.
+/// Sign-in: look up by e-mail or CPF, count the attempt against the throttle (before any verification), verify
+/// Argon2id (a dummy verification when the user or the password does not exist, so every failure costs the same),
+/// then status. Blocked and pending users are told so only after a correct password. Each attempt leaves one
+/// <c>login_attempts</c> row and an audit; a success writes its session and audit in one transaction.
 /// </summary>
 public sealed partial class LoginService(
     AgeparDbContext db,
@@ -29,29 +29,32 @@ public sealed partial class LoginService(
         http.Features.Set<CurrentUser>(null);
 
         var ip = LoginRateLimiter.ClientIp(http);
-        if (await rateLimiter.RetryAfterAsync(identifier.Value, ip, ct) is { } retryAfter)
-        {
-            await RecordFailureAsync(http, identifier, null, LoginAttemptReason.RateLimited, AuditOutcome.Denied, ct);
-            return new LoginOutcome(LoginAttemptReason.RateLimited, RetryAfter: retryAfter);
-        }
-
         var query = db.Users.Include(u => u.UserRoles).ThenInclude(ur => ur.Role);
         var user = identifier.IsCpf
             ? await query.FirstOrDefaultAsync(u => u.Cpf == identifier.Value, ct)
             : await query.FirstOrDefaultAsync(u => u.Email == identifier.Value, ct);
 
+        // Counted before the password is looked at: a refused guess never reaches verification.
+        var failure = user is null ? LoginAttemptReason.NotFound : LoginAttemptReason.BadCredentials;
+        var ticket = await rateLimiter.BeginAsync(LoginAccount.For(user, identifier), ip, UserAgent(http), failure, ct);
+        if (ticket.RetryAfter is { } retryAfter)
+        {
+            await AuditFailureAsync(identifier, user, LoginAttemptReason.RateLimited, AuditOutcome.Denied, ct);
+            return new LoginOutcome(LoginAttemptReason.RateLimited, RetryAfter: retryAfter);
+        }
+
         var check = await hasher.VerifyAsync(user?.PasswordHash, password, ct);
         if (user is null || check == PasswordCheck.Failed)
         {
-            var reason = user is null ? LoginAttemptReason.NotFound : LoginAttemptReason.BadCredentials;
-            await RecordFailureAsync(http, identifier, user, reason, AuditOutcome.Failure, ct);
-            return new LoginOutcome(reason, user);
+            await AuditFailureAsync(identifier, user, failure, AuditOutcome.Failure, ct);
+            return new LoginOutcome(failure, user);
         }
 
         if (user.Status != UserStatus.Active)
         {
             var reason = user.Status == UserStatus.Blocked ? LoginAttemptReason.StatusBlocked : LoginAttemptReason.StatusPending;
-            await RecordFailureAsync(http, identifier, user, reason, AuditOutcome.Denied, ct);
+            await rateLimiter.SettleAsync(ticket, reason, success: false, ct);
+            await AuditFailureAsync(identifier, user, reason, AuditOutcome.Denied, ct);
             return new LoginOutcome(reason, user);
         }
 
@@ -69,18 +72,18 @@ public sealed partial class LoginService(
 
         var issued = sessions.Create(user, rememberMe, ip, UserAgent(http));
         user.LastLoginAt = time.GetUtcNow();
-        db.LoginAttempts.Add(Attempt(http, identifier, user, true, LoginAttemptReason.Ok));
         audits.Add(db, AuditActions.AuthLogin, AuditOutcome.Success,
             actorSnapshot: Snapshot(user), objectType: "session", objectId: issued.SessionId.ToString(),
             metadata: new { identifierType = identifier.IsCpf ? "cpf" : "email", rememberMe, rehashed = check == PasswordCheck.SuccessRehashNeeded });
         await db.SaveChangesAsync(ct);
+        // Settled only once the session exists: until then the attempt counts as a failure, the safe side.
+        await rateLimiter.SettleAsync(ticket, LoginAttemptReason.Ok, success: true, ct);
         return new LoginOutcome(LoginAttemptReason.Ok, user, issued);
     }
 
-    /// <summary>Records a refused attempt: the durable counter row plus an <c>auth.login_failed</c> audit.</summary>
-    public async Task RecordFailureAsync(HttpContext http, LoginIdentifier identifier, User? user, string reason, string outcome, CancellationToken ct)
+    /// <summary>The <c>auth.login_failed</c> audit of a refused attempt (its <c>login_attempts</c> row is already written).</summary>
+    public async Task AuditFailureAsync(LoginIdentifier identifier, User? user, string reason, string outcome, CancellationToken ct)
     {
-        db.LoginAttempts.Add(Attempt(http, identifier, user, false, reason));
         audits.Add(db, AuditActions.AuthLoginFailed, outcome,
             actorSnapshot: user is null ? null : Snapshot(user),
             objectType: "user", objectId: user?.Id.ToString(),
@@ -91,17 +94,7 @@ public sealed partial class LoginService(
 
     public static ActorSnapshot Snapshot(User user) => new(user.Id, user.Name, user.Email, user.Cpf);
 
-    private static LoginAttempt Attempt(HttpContext http, LoginIdentifier identifier, User? user, bool success, string reason) => new()
-    {
-        Identifier = identifier.Value,
-        UserId = user?.Id,
-        Ip = LoginRateLimiter.ClientIp(http),
-        UserAgent = UserAgent(http),
-        Success = success,
-        Reason = reason,
-    };
-
-    private static string? UserAgent(HttpContext http) =>
+    public static string? UserAgent(HttpContext http) =>
         http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 512 ? ua[..512] : ua) : null;
 
     [LoggerMessage(LogLevel.Information, "Login refused: {Reason} ({IdentifierType}, user {UserId})")]
