@@ -18,6 +18,7 @@ public static class AuthServiceExtensions
         services.AddOptions<LoginRateLimitOptions>().BindConfiguration(LoginRateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PasswordPolicyOptions>().BindConfiguration(PasswordPolicyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DenialAuditOptions>().BindConfiguration(DenialAuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
 
         services.AddSingleton(TimeProvider.System);
@@ -25,6 +26,10 @@ public static class AuthServiceExtensions
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<SessionCache>();
         services.AddSingleton<AccessDenials>();
+        services.AddSingleton<DenialAuditAggregator>();
+        services.AddSingleton<AuthMetrics>();
+        services.AddSingleton<AnonymousRateLimiter>();
+        services.AddHostedService<DenialAuditFlusher>();
         services.AddScoped<SessionService>();
         services.AddScoped<LoginRateLimiter>();
         services.AddScoped<LoginService>();
@@ -56,12 +61,18 @@ public static class AuthServiceExtensions
         return builder;
     }
 
-    /// <summary>Authentication → CSRF → rate limiting → authorization, in that order.</summary>
+    /// <summary>
+    /// Anonymous budget → authentication → anonymous budget (cookies that did not authenticate) → rate limiting →
+    /// CSRF → authorization, in that order: a flood is refused before it costs a session lookup, and CSRF refusals
+    /// are rate limited like any other request.
+    /// </summary>
     public static WebApplication UseAgeparAuth(this WebApplication app)
     {
+        app.UseMiddleware<AnonymousRateLimitMiddleware>(false);
         app.UseAuthentication();
-        app.UseMiddleware<CsrfMiddleware>();
+        app.UseMiddleware<AnonymousRateLimitMiddleware>(true);
         app.UseRateLimiter();
+        app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthorization();
         return app;
     }

@@ -72,6 +72,10 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             // maintenance tests see only their own POST /api/admin/maintenance/run.
             "Bff:Environment:Maintenance__StartupDelay=00:00:00",
             "Bff:Environment:Monitoring__PrometheusEndpoint=true",
+            // Every test reaches the AppHost's BFF from one address (through the AppHost's proxy): the per-IP anonymous
+            // budget would let one test's burst refuse the next test's sign-in. The budgets themselves are tested on
+            // BFF replicas of their own, each client on a loopback address of its own (AbuseTests).
+            "Bff:Environment:RateLimiting__AnonymousPermitLimit=1000000",
             $"Bff:Environment:Monitoring__PrometheusToken={PrometheusToken}",
         };
         if (PgBouncerEnabled)

@@ -85,6 +85,56 @@ public sealed class BffProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, then waits (bounded) for the graceful shutdown to finish: hosted services run their StopAsync.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
+    /// <summary>
+    /// A client whose connections come from <paramref name="source"/>, any address of 127.0.0.0/8: the replica is
+    /// reached directly (no proxy in between), so it sees a distinct client IP per test.
+    /// </summary>
+    public HttpClient CreateClient(IPAddress source, CookieContainer? cookies = null)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            UseCookies = cookies is not null,
+            CookieContainer = cookies ?? new CookieContainer(),
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = AgeparAppFixture.StepTimeout };
+    }
+
+    /// <summary>A random loopback address other than 127.0.0.1, so counts keyed by client IP start from zero.</summary>
+    public static IPAddress NewLoopbackAddress() =>
+        new([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(0, 256), (byte)Random.Shared.Next(1, 255)]);
+
     /// <summary>SIGKILL: no graceful shutdown, no lease release, no final writes.</summary>
     public void Kill()
     {

@@ -25,7 +25,7 @@ internal sealed record AutomationRequest(
 
         if (!AutomationCatalog.CanUse(User, automation))
         {
-            return (null, await AccessDenial.DenyAsync(HttpContext, automation.Slug, automation.RequiredRoles, "You may not use this automation.", CancellationToken));
+            return (null, await AccessDenial.DenyAsync(HttpContext, automation.Slug, automation.RequiredRoles, "You may not use this automation."));
         }
 
         return (automation, null);
