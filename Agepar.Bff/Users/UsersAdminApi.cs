@@ -166,6 +166,11 @@ public static class UsersAdminApi
             return NotFound();
         }
 
+        if (await SuperuserGuardAsync(user, s) is { } protectedUser)
+        {
+            return protectedUser;
+        }
+
         var errors = new Dictionary<string, string[]>();
         var name = request.Name is null ? user.Name : UserValidation.NormalizeName(request.Name, errors);
         var email = request.Email is null ? user.Email : UserValidation.NormalizeEmail(request.Email, errors);
@@ -213,6 +218,11 @@ public static class UsersAdminApi
         if (user is null)
         {
             return NotFound();
+        }
+
+        if (await SuperuserGuardAsync(user, s) is { } protectedUser)
+        {
+            return protectedUser;
         }
 
         var blocking = status == UserStatus.Blocked;
@@ -268,6 +278,11 @@ public static class UsersAdminApi
             return NotFound();
         }
 
+        if (await SuperuserGuardAsync(user, s) is { } protectedUser)
+        {
+            return protectedUser;
+        }
+
         var current = user.UserRoles.Select(ur => ur.Role!.Name).ToHashSet();
         var removed = current.Except(wanted).Order().ToList();
         var added = wanted.Except(current).Order().ToList();
@@ -306,6 +321,11 @@ public static class UsersAdminApi
             return NotFound();
         }
 
+        if (await SuperuserGuardAsync(user, s) is { } protectedUser)
+        {
+            return protectedUser;
+        }
+
         var generated = request?.Password is null ? TemporaryPasswords.New() : null;
         var password = request?.Password ?? generated!;
         if (s.Policy.Validate(password, user.Email, user.Cpf, user.Name) is { Count: > 0 } policyErrors)
@@ -331,6 +351,17 @@ public static class UsersAdminApi
 
     private static Task<AdminUserView?> FindViewAsync(AgeparDbContext db, Guid id, CancellationToken ct) =>
         Project(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// Only a superuser may change, block, unblock, reset or re-role a superuser: anyone else (an admin) gets 403
+    /// <c>superuser_protected</c>, audited as an access denial. Otherwise an admin could take over the account that
+    /// outranks theirs (a reset hands them its new password).
+    /// </summary>
+    private static async Task<ProblemHttpResult?> SuperuserGuardAsync(User target, UsersAdminServices s) =>
+        target.IsSuperuser && !s.Http.RequireCurrentUser().IsSuperuser
+            ? await s.Denials.ForbidAsync(s.Http, SuperuserProtected, "Apenas um superusuário pode alterar um superusuário.",
+                "This account is a superuser: only another superuser may change it.", new { targetUserId = target.Id, requires = "superuser" })
+            : null;
 
     /// <summary>True when <paramref name="id"/> is the only active user with the admin role or superuser flag.</summary>
     private static async Task<bool> IsLastAdminAsync(AgeparDbContext db, Guid id, CancellationToken ct) =>
@@ -368,6 +399,8 @@ public static class UsersAdminApi
                 : Conflict("email_taken", "Já existe um usuário com este e-mail.");
         }
     }
+
+    public const string SuperuserProtected = "superuser_protected";
 
     private static ProblemHttpResult NotFound() =>
         AuthProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "Usuário não encontrado.");

@@ -11,4 +11,5 @@ internal sealed record UsersAdminServices(
     PasswordPolicy Policy,
     SessionService Sessions,
     AuditWriter Audits,
+    AccessDenials Denials,
     HttpContext Http);
