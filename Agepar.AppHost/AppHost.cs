@@ -8,6 +8,7 @@ var db = postgres.AddDatabase("agepar");
 var access = builder.AddAgeparDatabaseAccess(postgres, db);
 
 var bootstrapAdmin = builder.AddBootstrapAdmin();
+var monitoring = builder.AddAgeparMonitoringAccess();
 
 var redis = builder.AddRedis("redis")
     .WithImageTag(AppHostSettings.RedisImageTag)
@@ -18,16 +19,20 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
     .WithReference(access.Admin)                                 // agepar_admin: DDL
     .WithEnvironment("Provisioning__AdminPassword", access.AdminPassword)
     .WithEnvironment("Provisioning__AppUserPassword", access.AppUserPassword)
+    .WithEnvironment("Provisioning__MonitorPassword", monitoring.MonitorPassword)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);
 
 builder.AddAgeparBackup(settings, access, migrations);
 
-builder.AddProject<Projects.Agepar_Bff>("bff")
+var exporter = builder.AddAgeparPostgresExporter(settings, postgres, monitoring, migrations);
+
+var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithAgeparAppDatabase(builder, settings, postgres, access, migrations) // agepar_user: DML only
     .WithReference(redis)
     .WithAgeparReadReplica(builder, settings, access)
     .WithBootstrapAdmin(bootstrapAdmin)
+    .WithAgeparMetricsEndpoint(monitoring)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db)
     .WaitForCompletion(migrations)
@@ -36,5 +41,7 @@ builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithAgeparHostPort(builder, settings.BffHostPort)
     .WithExtraEnvironment(builder, settings.BffEnvironment)
     .WithExternalHttpEndpoints();
+
+builder.AddAgeparPrometheus(settings, monitoring, exporter, bff);
 
 builder.Build().Run();

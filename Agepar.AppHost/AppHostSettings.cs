@@ -19,7 +19,13 @@ internal sealed record AppHostSettings(
     int BackupRetentionDays,
     ReadReplicaMode ReadReplica,
     bool PgBouncerEnabled,
-    string PgBouncerImage)
+    string PgBouncerImage,
+    bool ExporterEnabled,
+    string ExporterImage,
+    string ExporterPublishImage,
+    bool PrometheusEnabled,
+    int? PrometheusHostPort,
+    string PrometheusScrapeInterval)
 {
     /// <summary>PostgreSQL major version the seed fixes (<c>postgres:15</c>).</summary>
     public const string PostgresImageTag = "15";
@@ -52,7 +58,21 @@ internal sealed record AppHostSettings(
             ? replica
             : throw new InvalidOperationException($"Bff:ReadReplica must be None, Simulated or External; got '{config["Bff:ReadReplica"]}'."),
         PgBouncerEnabled: config.GetValue("PgBouncer:Enabled", false),
-        PgBouncerImage: config["PgBouncer:Image"] is { Length: > 0 } pgbouncerImage ? pgbouncerImage.Trim() : "agepar.local/library/pgbouncer:1.18");
+        PgBouncerImage: config["PgBouncer:Image"] is { Length: > 0 } pgbouncerImage ? pgbouncerImage.Trim() : "agepar.local/library/pgbouncer:1.18",
+        ExporterEnabled: config.GetValue("Monitoring:Exporter:Enabled", true),
+        ExporterImage: Image(config, "Monitoring:Exporter:Image", "agepar.local/library/postgres-exporter:0.11"),
+        ExporterPublishImage: Image(config, "Monitoring:Exporter:PublishImage", "quay.io/prometheuscommunity/postgres-exporter:v0.15.0"),
+        PrometheusEnabled: config.GetValue("Monitoring:Prometheus:Enabled", true),
+        PrometheusHostPort: HostPort(config, "Monitoring:Prometheus:HostPort", 9090),
+        PrometheusScrapeInterval: config["Monitoring:Prometheus:ScrapeInterval"] is { Length: > 0 } interval
+            && System.Text.RegularExpressions.Regex.IsMatch(interval.Trim(), "^[0-9]{1,4}(ms|s|m)$")
+                ? interval.Trim()
+                : config["Monitoring:Prometheus:ScrapeInterval"] is { Length: > 0 } bad
+                    ? throw new InvalidOperationException($"Monitoring:Prometheus:ScrapeInterval must be a Prometheus duration such as 15s; got '{bad}'.")
+                    : "15s");
+
+    private static string Image(IConfiguration config, string key, string fallback) =>
+        config[key] is { Length: > 0 } image ? image.Trim() : fallback;
 
     /// <summary>Daily backup time, UTC, HH:MM (<c>Backup:At</c>, default 02:00).</summary>
     private static string BackupTime(IConfiguration config)

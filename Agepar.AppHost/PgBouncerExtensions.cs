@@ -23,7 +23,7 @@ internal static class PgBouncerExtensions
             return bff.WithReference(access.App, connectionName: "agepar");
         }
 
-        var image = ContainerImageReference.Parse(settings.PgBouncerImage);
+        var image = ContainerImageReference.Parse(settings.PgBouncerImage, "PgBouncer:Image");
         var server = postgres.Resource.PrimaryEndpoint;
         var pgbouncer = builder.AddContainer("pgbouncer", image.Image, image.Tag)
             .WithImageRegistry(image.Registry)
@@ -43,21 +43,5 @@ internal static class PgBouncerExtensions
         return bff.WithReference(pooled, connectionName: "agepar")
             .WithEnvironment("Database__PgBouncer", "true")
             .WaitFor(pgbouncer);
-    }
-
-    /// <summary><c>registry/image:tag</c>, e.g. <c>agepar.local/library/pgbouncer:1.18</c>.</summary>
-    private readonly record struct ContainerImageReference(string Registry, string Image, string Tag)
-    {
-        public static ContainerImageReference Parse(string reference)
-        {
-            var slash = reference.IndexOf('/', StringComparison.Ordinal);
-            var colon = reference.LastIndexOf(':');
-            if (slash <= 0 || colon <= slash + 1 || colon == reference.Length - 1)
-            {
-                throw new InvalidOperationException($"PgBouncer:Image must be registry/image:tag; got '{reference}'.");
-            }
-
-            return new(reference[..slash], reference[(slash + 1)..colon], reference[(colon + 1)..]);
-        }
     }
 }

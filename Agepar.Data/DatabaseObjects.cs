@@ -12,6 +12,9 @@ public static class DatabaseObjects
     /// <summary>Login role that owns the schema and runs migrations. Created by provisioning, not by migrations.</summary>
     public const string AdminRole = "agepar_admin";
 
+    /// <summary>postgres_exporter's login role: CONNECT and membership of <c>pg_monitor</c> only.</summary>
+    public const string MonitorRole = "agepar_monitor";
+
     /// <summary><c>ensure_audit_partitions(p_months_ahead int DEFAULT 3) RETURNS SETOF text</c>: creates the monthly audit partitions for the current month and the next months, returning the names created.</summary>
     public const string EnsureAuditPartitionsFunction = "ensure_audit_partitions";
 

@@ -14,4 +14,7 @@ public sealed class ProvisioningOptions
 
     /// <summary>Password of <c>agepar_user</c> (the BFF's DML-only role).</summary>
     public string? AppUserPassword { get; set; }
+
+    /// <summary>Password of <c>agepar_monitor</c> (postgres_exporter's login, member of <c>pg_monitor</c>).</summary>
+    public string? MonitorPassword { get; set; }
 }

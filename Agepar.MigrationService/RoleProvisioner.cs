@@ -5,18 +5,21 @@ namespace Agepar.MigrationService;
 
 /// <summary>
 /// Step 1, with a privileged connection: creates or updates <c>agepar_admin</c> (owns the database and schema
-/// <c>public</c>; DDL) and <c>agepar_user</c> (CONNECT, USAGE, DML through default privileges), revokes what PUBLIC
+/// <c>public</c>; DDL), <c>agepar_user</c> (CONNECT, USAGE, DML through default privileges) and <c>agepar_monitor</c>
+/// (CONNECT, member of <c>pg_monitor</c>: statistics for postgres_exporter, no table data), revokes what PUBLIC
 /// had, and creates pg_stat_statements (it needs a superuser). Idempotent: a second run changes nothing.
 /// </summary>
 internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
 {
     private const string Admin = DatabaseObjects.AdminRole;
     private const string App = DatabaseObjects.AppRole;
+    private const string Monitor = DatabaseObjects.MonitorRole;
 
     public async Task ProvisionAsync(string connectionString, ProvisioningOptions options, CancellationToken ct)
     {
         var adminPassword = Require(options.AdminPassword, nameof(options.AdminPassword));
         var appPassword = Require(options.AppUserPassword, nameof(options.AppUserPassword));
+        var monitorPassword = Require(options.MonitorPassword, nameof(options.MonitorPassword));
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
@@ -24,6 +27,7 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
 
         await EnsureRoleAsync(connection, Admin, adminPassword, ct);
         await EnsureRoleAsync(connection, App, appPassword, ct);
+        await EnsureRoleAsync(connection, Monitor, monitorPassword, ct);
 
         // Identifiers come from constants and current_database(); format(%I) quotes them.
         await ExecuteAsync(connection, $"""
@@ -33,11 +37,14 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
               EXECUTE format('ALTER DATABASE %I OWNER TO {Admin}', db);
               EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db);
               EXECUTE format('GRANT CONNECT ON DATABASE %I TO {App}', db);
+              EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Monitor}', db);
             END
             $do$;
             ALTER SCHEMA public OWNER TO {Admin};
             REVOKE ALL ON SCHEMA public FROM PUBLIC;
             GRANT USAGE ON SCHEMA public TO {App};
+            -- postgres_exporter's login: pg_monitor reads statistics and settings (pg_stat_*, pg_settings), never table data.
+            GRANT pg_monitor TO {Monitor};
             ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {App};
             ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {App};
             ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds PostgreSQL 15, Redis 7 (and pgBouncer) images from Debian bookworm packages, without any image registry:
-#   eng/build-images.sh ENGINE POSTGRES_TAG REDIS_TAG [PGBOUNCER_TAG]
+# Builds PostgreSQL 15, Redis 7 (and pgBouncer, postgres_exporter) images from Debian bookworm packages, without any
+# image registry:
+#   eng/build-images.sh ENGINE POSTGRES_TAG REDIS_TAG [PGBOUNCER_TAG [EXPORTER_TAG]]
 # debootstrap --variant=minbase bookworm, then the packages, then `ENGINE import` with ENTRYPOINT/CMD/ENV.
 # The root filesystems are cached as tarballs in $AGEPAR_CACHE_DIR/rootfs (delete that folder to rebuild).
 set -euo pipefail
@@ -9,7 +10,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=eng/common.sh
 source "$here/common.sh"
 
-engine="$1" pg_image="$2" redis_image="$3" pgbouncer_image="${4:-}"
+engine="$1" pg_image="$2" redis_image="$3" pgbouncer_image="${4:-}" exporter_image="${5:-}"
 mirror="${AGEPAR_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 cache="$AGEPAR_CACHE_DIR/rootfs"
 mkdir -p "$cache"
@@ -76,6 +77,10 @@ customise_pgbouncer() {
   chroot "$root" sh -c 'id pgbouncer >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin pgbouncer'
 }
 
+customise_postgres-exporter() {
+  install -m 0755 "$here/images/postgres-exporter-entrypoint.sh" "$1/usr/local/bin/docker-entrypoint.sh"
+}
+
 customise_redis() {
   local root="$1"
   install -m 0755 "$here/images/redis-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
@@ -109,5 +114,13 @@ if [ -n "$pgbouncer_image" ] && [ "$pgbouncer_image" != - ]; then
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'EXPOSE 6432' \
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
     "$cache/pgbouncer.tar" "$pgbouncer_image" >/dev/null
+fi
+if [ -n "$exporter_image" ] && [ "$exporter_image" != - ]; then
+  build_rootfs postgres-exporter prometheus-postgres-exporter
+  log "importing $exporter_image"
+  "$engine" import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'EXPOSE 9187' \
+    -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+    "$cache/postgres-exporter.tar" "$exporter_image" >/dev/null
 fi
 log "images ready"

@@ -5,6 +5,8 @@
 #   Containers__Registry=...   registry prefix of postgres/redis (empty: the official docker.io images)
 #   PgAdmin__Enabled=false     when no pgAdmin image can be had (air-gapped machines)
 #   PgBouncer__Image=...       the locally built pgBouncer image (always built here when Debian and root allow)
+#   Monitoring__Exporter__Image=...   the locally built postgres_exporter image (Debian package), or
+#                              Monitoring__Exporter__Enabled=false where it cannot be built
 #
 # Resolution, per run:
 #   1. Containers__Registry already set (a site mirror): trust it, the engine pulls from it.
@@ -42,6 +44,22 @@ ensure_pgbouncer() {
   fi
   echo "PgBouncer__Image=$pgbouncer_image"
 }
+# postgres_exporter: like pgBouncer, always built here from Debian's package (entrypoint contract in eng/images/).
+# Where it cannot be built, the AppHost runs without it.
+exporter_image="$local_registry/library/postgres-exporter:0.11"
+ensure_monitoring() {
+  if ! have "$exporter_image"; then
+    if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+      log "building $exporter_image from Debian's prometheus-postgres-exporter package"
+      "$here/build-images.sh" "$engine" - - - "$exporter_image" >&2
+    else
+      log "no $exporter_image and no way to build it here (needs Debian and root): postgres-exporter stays off"
+      echo "Monitoring__Exporter__Enabled=false"
+      return 0
+    fi
+  fi
+  echo "Monitoring__Exporter__Image=$exporter_image"
+}
 try_pull() {
   [ "${AGEPAR_OFFLINE:-0}" = 1 ] && return 1
   log "pulling $1 …"
@@ -52,6 +70,7 @@ if [ -n "${Containers__Registry:-}" ]; then
   log "using the configured registry mirror: $Containers__Registry"
   echo "Containers__Registry=$Containers__Registry"
   ensure_pgbouncer
+  ensure_monitoring
   exit 0
 fi
 
@@ -62,7 +81,7 @@ official_pg="docker.io/library/postgres:$pg_tag"
 official_redis="docker.io/library/redis:$redis_tag"
 if { have "$official_pg" || have "postgres:$pg_tag"; } && { have "$official_redis" || have "redis:$redis_tag"; }; then
   log "official postgres:$pg_tag and redis:$redis_tag images present"
-  echo "Containers__Registry="; [ -n "$pgadmin_line" ] && echo "$pgadmin_line"; ensure_pgbouncer; exit 0
+  echo "Containers__Registry="; [ -n "$pgadmin_line" ] && echo "$pgadmin_line"; ensure_pgbouncer; ensure_monitoring; exit 0
 fi
 
 local_pg="$local_registry/library/postgres:$pg_tag"
@@ -70,7 +89,7 @@ local_redis="$local_registry/library/redis:$redis_tag"
 if ! { have "$local_pg" && have "$local_redis"; }; then
   if try_pull "$official_pg" && try_pull "$official_redis"; then
     log "pulled the official images"
-    echo "Containers__Registry="; ensure_pgbouncer; exit 0
+    echo "Containers__Registry="; ensure_pgbouncer; ensure_monitoring; exit 0
   fi
   log "official images unavailable: building equivalents from Debian packages (tag prefix $local_registry)"
   "$here/build-images.sh" "$engine" "$local_pg" "$local_redis" "$pgbouncer_image" >&2
@@ -79,3 +98,4 @@ log "using locally built images: $local_pg, $local_redis"
 echo "Containers__Registry=$local_registry"
 echo "PgAdmin__Enabled=false"
 ensure_pgbouncer
+ensure_monitoring

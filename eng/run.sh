@@ -11,6 +11,9 @@ source "$here/common.sh"
 engine="$("$here/ensure-engine.sh" | tail -n 1)"
 while IFS= read -r line; do
   [ -n "$line" ] && export "${line?}"
+done < <("$here/ensure-tools.sh")
+while IFS= read -r line; do
+  [ -n "$line" ] && export "${line?}"
 done < <(AGEPAR_ENGINE="$engine" "$here/ensure-images.sh")
 # Aspire talks to Docker unless told otherwise.
 [ "$engine" = podman ] && export ASPIRE_CONTAINER_RUNTIME=podman

@@ -10,7 +10,9 @@ root="$(dirname "$here")"
 source "$here/common.sh"
 
 engine="$("$here/ensure-engine.sh" | tail -n 1)"
-"$here/ensure-tools.sh"
+while IFS= read -r line; do
+  [ -n "$line" ] && export "${line?}"
+done < <("$here/ensure-tools.sh")
 export AGEPAR_ENGINE="$engine"
 while IFS= read -r line; do
   [ -n "$line" ] && export "${line?}"

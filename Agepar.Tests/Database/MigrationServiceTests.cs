@@ -85,6 +85,7 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
             ["ConnectionStrings__agepar-provisioning"] = await fixture.GetConnectionStringAsync(DbRole.Superuser, database),
             ["Provisioning__AdminPassword"] = fixture.Parameters["agepar-admin-password"],
             ["Provisioning__AppUserPassword"] = fixture.Parameters["agepar-user-password"],
+            ["Provisioning__MonitorPassword"] = fixture.Parameters["agepar-monitor-password"],
         };
         return await MigrationServiceRunner.RunAsync(environment);
     }

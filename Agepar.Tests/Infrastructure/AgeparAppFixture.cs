@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Agepar.Tests.Infrastructure;
 
 /// <summary>
-/// Starts the real AppHost (postgres, redis, migrations, backup, bff) once per test run, with pgAdmin off, throwaway
+/// Starts the real AppHost (postgres, redis, migrations, backup, bff, postgres-exporter, prometheus) once per test run, with pgAdmin off, throwaway
 /// volumes and random host ports, so a developer's running instance does not collide. Every wait is bounded; a timeout fails
 /// with the resources' own logs in the message.
 /// </summary>
@@ -25,15 +25,23 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     public ResourceLogCollector Logs { get; } = new();
 
     /// <summary>The secret parameters the test run generated (what the AppHost received).</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; } = new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> Parameters { get; }
+
+    public AgeparAppFixture()
     {
-        ["postgres-password"] = NewSecret(),
-        ["agepar-admin-password"] = NewSecret(),
-        ["agepar-user-password"] = NewSecret(),
-        ["db-sslmode"] = "Disable",
-        ["bootstrap-admin-email"] = "admin@agepar.test",
-        ["bootstrap-admin-password"] = "Adm1n-" + NewSecret(),
-    };
+        Parameters = new Dictionary<string, string>
+        {
+            ["postgres-password"] = NewSecret(),
+            ["agepar-admin-password"] = NewSecret(),
+            ["agepar-user-password"] = NewSecret(),
+            ["agepar-monitor-password"] = NewSecret(),
+            ["prometheus-token"] = PrometheusToken,
+            ["exporter-sslmode"] = "disable",
+            ["db-sslmode"] = "Disable",
+            ["bootstrap-admin-email"] = "admin@agepar.test",
+            ["bootstrap-admin-password"] = "Adm1n-" + NewSecret(),
+        };
+    }
 
     /// <summary>A throwaway data volume: the postgres container can be stopped and started without losing data.</summary>
     public string DataVolume { get; } = "agepar-test-" + Guid.NewGuid().ToString("N")[..12];
@@ -44,7 +52,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     /// </summary>
     public bool PgBouncerEnabled { get; } = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("PgBouncer__Image"));
 
-    /// <summary>Bearer token of the BFF's /metrics endpoint in this run.</summary>
+    /// <summary>Bearer token of the BFF's /metrics endpoint in this run (the AppHost's prometheus-token parameter).</summary>
     public string PrometheusToken { get; } = NewSecret();
 
     /// <summary>A throwaway volume for the backup job's files.</summary>
@@ -71,12 +79,13 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             // The periodic maintenance runs once as the BFF starts, then not again within a test run (hourly), so the
             // maintenance tests see only their own POST /api/admin/maintenance/run.
             "Bff:Environment:Maintenance__StartupDelay=00:00:00",
-            "Bff:Environment:Monitoring__PrometheusEndpoint=true",
+            // Prometheus scrapes the exporter and the BFF every 2 s, so the monitoring tests see targets up quickly.
+            "Monitoring:Prometheus:HostPort=0",
+            "Monitoring:Prometheus:ScrapeInterval=2s",
             // Every test reaches the AppHost's BFF from one address (through the AppHost's proxy): the per-IP anonymous
             // budget would let one test's burst refuse the next test's sign-in. The budgets themselves are tested on
             // BFF replicas of their own, each client on a loopback address of its own (AbuseTests).
             "Bff:Environment:RateLimiting__AnonymousPermitLimit=1000000",
-            $"Bff:Environment:Monitoring__PrometheusToken={PrometheusToken}",
         };
         if (PgBouncerEnabled)
         {
@@ -169,6 +178,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         {
             DbRole.App => ("agepar_user", Parameters["agepar-user-password"]),
             DbRole.Admin => ("agepar_admin", Parameters["agepar-admin-password"]),
+            DbRole.Monitor => ("agepar_monitor", Parameters["agepar-monitor-password"]),
             _ => (builder.Username, builder.Password),
         };
         return builder.ConnectionString;

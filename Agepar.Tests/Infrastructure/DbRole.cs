@@ -9,6 +9,9 @@ public enum DbRole
     /// <summary>agepar_admin: owner of the schema, runs migrations.</summary>
     Admin,
 
+    /// <summary>agepar_monitor: postgres_exporter's login, member of pg_monitor.</summary>
+    Monitor,
+
     /// <summary>The container superuser (provisioning only).</summary>
     Superuser,
 }
