@@ -52,7 +52,20 @@ internal sealed class NpgsqlPoolMonitor : IDisposable
         {
             _pools.Clear();
             _listener.RecordObservableInstruments();
-            return [.. _pools.Select(p => new PoolUsage(Label(p.Key), p.Value.Used, p.Value.Idle, p.Value.Max, _timeouts.GetValueOrDefault(p.Key)))];
+            var labels = new HashSet<string>(StringComparer.Ordinal);
+            var pools = new List<PoolUsage>(_pools.Count);
+            foreach (var (name, counts) in _pools.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var label = Label(name);
+                for (var n = 2; !labels.Add(label); n++)
+                {
+                    label = $"{Label(name)} #{n}"; // two pools on the same database and application, e.g. different pool sizes
+                }
+
+                pools.Add(new PoolUsage(label, counts.Used, counts.Idle, counts.Max, _timeouts.GetValueOrDefault(name)));
+            }
+
+            return pools;
         }
     }
 

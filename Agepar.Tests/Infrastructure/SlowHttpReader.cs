@@ -15,7 +15,7 @@ namespace Agepar.Tests.Infrastructure;
 public sealed class SlowHttpReader : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private NetworkStream _stream = null!;
     private readonly CancellationTokenSource _stop = new();
     private readonly StringBuilder _bodyStart = new();
     private Task _drain = Task.CompletedTask;
@@ -24,7 +24,6 @@ public sealed class SlowHttpReader : IAsyncDisposable
     private SlowHttpReader(TcpClient tcp)
     {
         _tcp = tcp;
-        _stream = tcp.GetStream();
     }
 
     public int Status { get; private set; }
@@ -59,6 +58,7 @@ public sealed class SlowHttpReader : IAsyncDisposable
         {
             using var connect = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
             await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port, connect.Token);
+            reader._stream = tcp.GetStream();
             var request = new StringBuilder($"GET {pathAndQuery} HTTP/1.1\r\nHost: {baseAddress.Authority}\r\nConnection: close\r\n");
             foreach (var (name, value) in headers)
             {
