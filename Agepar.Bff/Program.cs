@@ -28,7 +28,7 @@ var app = builder.Build();
 app.UsePrometheusEndpoint();
 app.UseAgeparApiPlumbing();
 app.UseAgeparAuth();
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(showDetails: context => context.GetCurrentUser()?.IsAdmin == true);
 app.MapAuthApi();
 app.MapUsersAdminApi();
 app.MapAutomationsApi();

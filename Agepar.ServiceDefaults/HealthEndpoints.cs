@@ -10,23 +10,27 @@ namespace Microsoft.Extensions.Hosting;
 /// <c>/api/health</c> (readiness: every registered check) and <c>/alive</c> (liveness: only checks tagged
 /// <see cref="Extensions.LiveTag"/>). Both are ordinary endpoints so they appear in the OpenAPI document.
 /// Healthy and Degraded answer 200, Unhealthy answers 503; the body is always <see cref="HealthResponse"/>.
+/// Only callers for whom <c>showDetails</c> holds (the BFF: a signed-in admin) see each check's description and data;
+/// everybody else — anonymous callers, the AppHost's probe, which reads only the status code — sees the status,
+/// duration and latency of each check, never an exception message, a host, a migration name or any other internal detail.
 /// </summary>
 public static class HealthEndpoints
 {
     public const string HealthPath = "/api/health";
 
-    public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app, Func<HttpContext, bool>? showDetails = null)
     {
-        app.MapGet(HealthPath, (HealthCheckService health, CancellationToken ct) => CheckAsync(health, null, ct))
+        app.MapGet(HealthPath, (HttpContext context, HealthCheckService health, CancellationToken ct) =>
+                CheckAsync(health, null, showDetails?.Invoke(context) == true, ct))
             .WithName("GetHealth")
             .WithTags("Health")
-            .WithSummary("Readiness: database round trip (latency in ms), Redis, schema version.")
+            .WithSummary("Readiness: database round trip (latency in ms), connection pool use, Redis, schema version. Descriptions and data only for admins.")
             .Produces<HealthResponse>(StatusCodes.Status503ServiceUnavailable)
             .DisableRateLimiting()
             .AllowAnonymous();
 
-        app.MapGet(Extensions.AlivePath, (HealthCheckService health, CancellationToken ct) =>
-                CheckAsync(health, r => r.Tags.Contains(Extensions.LiveTag), ct))
+        app.MapGet(Extensions.AlivePath, (HttpContext context, HealthCheckService health, CancellationToken ct) =>
+                CheckAsync(health, r => r.Tags.Contains(Extensions.LiveTag), showDetails?.Invoke(context) == true, ct))
             .WithName("GetAlive")
             .WithTags("Health")
             .WithSummary("Liveness: the process answers; touches no dependency.")
@@ -38,10 +42,10 @@ public static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> CheckAsync(
-        HealthCheckService health, Func<HealthCheckRegistration, bool>? predicate, CancellationToken ct)
+        HealthCheckService health, Func<HealthCheckRegistration, bool>? predicate, bool details, CancellationToken ct)
     {
         var report = await health.CheckHealthAsync(predicate, ct);
-        var body = HealthResponse.From(report);
+        var body = HealthResponse.From(report, details);
         return report.Status == HealthStatus.Unhealthy
             ? TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(body);
@@ -54,7 +58,15 @@ public static class HealthEndpoints
 /// <param name="Checks">Each check by name.</param>
 public sealed record HealthResponse(string Status, double TotalDurationMs, IReadOnlyDictionary<string, HealthCheckEntry> Checks)
 {
-    public static HealthResponse From(HealthReport report) => new(
+    /// <summary>The one data item anonymous callers see: a check's measured round trip in ms.</summary>
+    public const string LatencyKey = "latencyMs";
+
+    /// <summary>
+    /// The body for <paramref name="report"/>: with <paramref name="details"/> each check's description and data (for
+    /// admins); without, only status, duration and latency per check, so nothing internal (exception text, hosts, SQL, migration
+    /// names) reaches an anonymous caller.
+    /// </summary>
+    public static HealthResponse From(HealthReport report, bool details) => new(
         report.Status.ToString(),
         Math.Round(report.TotalDuration.TotalMilliseconds, 2),
         report.Entries.ToDictionary(
@@ -62,9 +74,18 @@ public sealed record HealthResponse(string Status, double TotalDurationMs, IRead
             e => new HealthCheckEntry(
                 e.Value.Status.ToString(),
                 Math.Round(e.Value.Duration.TotalMilliseconds, 2),
-                e.Value.Description,
-                e.Value.Data.Count == 0 ? null : e.Value.Data.ToDictionary(d => d.Key, d => d.Value))));
+                details ? e.Value.Description : null,
+                Data(e.Value.Data, details))));
+
+    /// <summary>Everything for admins; for anyone else only a round-trip latency (<c>latencyMs</c>), when the check measured one.</summary>
+    private static Dictionary<string, object>? Data(IReadOnlyDictionary<string, object> data, bool details)
+    {
+        var shown = details
+            ? data.ToDictionary(d => d.Key, d => d.Value)
+            : data.Where(d => d.Key == LatencyKey && d.Value is double or int or long).ToDictionary(d => d.Key, d => d.Value);
+        return shown.Count == 0 ? null : shown;
+    }
 }
 
-/// <summary>One health check's outcome.</summary>
+/// <summary>One health check's outcome; <c>Description</c> and <c>Data</c> are null unless the caller may see details.</summary>
 public sealed record HealthCheckEntry(string Status, double DurationMs, string? Description, IReadOnlyDictionary<string, object>? Data);

@@ -20,6 +20,7 @@ internal static class AutomationsExtensions
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<ControlPanelOptions>().BindConfiguration(ControlPanelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<PanelDatabase>();
+        builder.Services.AddSingleton<ExportSlots>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // One line per automation.

@@ -25,15 +25,19 @@ internal static class ControlPanelApi
         group.MapGet("/audits", ListAuditsAsync)
             .WithSummary("Audit events, filtered and keyset-paginated (newest first), with a total.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/audits.csv", ExportAudits)
-            .WithSummary("Audit events matching the filters as a streamed CSV (UTF-8 with BOM, CRLF, formula-safe).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        group.MapGet("/audits.csv", ExportAuditsAsync)
+            .WithSummary("Audit events matching the filters as a streamed CSV (UTF-8 with BOM, CRLF, formula-safe; ?delimiter=semicolon for pt-BR spreadsheets).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/submissions", ListSubmissionsAsync)
             .WithSummary("Submissions of every automation, filtered and keyset-paginated (newest first), with a total.")
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        group.MapGet("/submissions.csv", ExportSubmissions)
-            .WithSummary("Submissions matching the filters as a streamed CSV (UTF-8 with BOM, CRLF, formula-safe).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        group.MapGet("/submissions.csv", ExportSubmissionsAsync)
+            .WithSummary("Submissions matching the filters as a streamed CSV (UTF-8 with BOM, CRLF, formula-safe; ?delimiter=semicolon for pt-BR spreadsheets).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/submissions/{id:guid}", GetSubmissionAsync)
             .WithSummary("One submission in full (payload, result, error, files).");
         group.MapGet("/facets", GetFacets)
@@ -100,48 +104,83 @@ internal static class ControlPanelApi
         }
         catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
         {
-            return TooSlow(options);
+            return TooSlow(options.QueryTimeout);
         }
     }
 
-    private static async Task<Results<CsvExportResult, ValidationProblem>> ExportAudits(
-        [AsParameters] AuditQueryParameters query, [AsParameters] PanelRequest request)
+    private static Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportAuditsAsync(
+        [AsParameters] AuditQueryParameters query, [AsParameters] CsvExportRequest export, [AsParameters] PanelRequest request) =>
+        ExportAsync(export, request, query.Parse, filter => filter.Actor, "audits.csv", AuditQueries.CsvHeader,
+            (filter, actor, dialect) => new KeysetCsvExport<long>(
+                request.Db, request.Options.Value, dialect,
+                () => AuditQueries.Where(filter, actor),
+                AuditQueries.After,
+                where => AuditQueries.Select(where, limited: true),
+                reader => (reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(0)),
+                AuditQueries.WriteCsv));
+
+    private static Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportSubmissionsAsync(
+        [AsParameters] SubmissionQueryParameters query, [AsParameters] CsvExportRequest export, [AsParameters] PanelRequest request) =>
+        ExportAsync(export, request, query.Parse, filter => filter.Actor, "submissions.csv", SubmissionQueries.CsvHeader,
+            (filter, actor, dialect) => new KeysetCsvExport<Guid>(
+                request.Db, request.Options.Value, dialect,
+                () => SubmissionQueries.Where(filter, actor),
+                SubmissionQueries.After,
+                where => SubmissionQueries.Select(where, limited: true, export: true),
+                reader => (reader.GetFieldValue<DateTimeOffset>(9), reader.GetGuid(0)),
+                SubmissionQueries.WriteCsv));
+
+    /// <summary>
+    /// Either export: check the filters and the delimiter (400), take an export slot (429 with Retry-After when the
+    /// global or per-user cap is reached; held until the response ends), read the first batch (422 when it is too slow),
+    /// then stream the rest batch by batch.
+    /// </summary>
+    private static async Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportAsync<TFilter>(
+        CsvExportRequest export,
+        PanelRequest request,
+        Func<ValidationErrors, TFilter> parse,
+        Func<TFilter, string?> actorOf,
+        string fileName,
+        IReadOnlyList<string> header,
+        Func<TFilter, ResolvedActor?, CsvDialect, ICsvBatches> source)
     {
+        var options = request.Options.Value;
         var errors = new ValidationErrors();
-        var filter = query.Parse(errors);
+        var filter = parse(errors);
+        var dialect = CsvDialect.Parse(export.Delimiter);
+        if (dialect is null)
+        {
+            errors.Add("delimiter", $"Must be one of: {string.Join(", ", CsvDialect.Names)}.");
+        }
+
         if (!errors.IsEmpty)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
-        var where = AuditQueries.Where(filter, actor);
-        return new CsvExportResult(
-            "audits.csv",
-            AuditQueries.CsvHeader,
-            ct => PanelSql.OpenExportReaderAsync(request.Db, AuditQueries.Select(where, limited: false), where, ct),
-            AuditQueries.WriteCsv,
-            request.Options.Value.CsvFlushEveryRows);
-    }
-
-    private static async Task<Results<CsvExportResult, ValidationProblem>> ExportSubmissions(
-        [AsParameters] SubmissionQueryParameters query, [AsParameters] PanelRequest request)
-    {
-        var errors = new ValidationErrors();
-        var filter = query.Parse(errors);
-        if (!errors.IsEmpty)
+        var context = export.HttpContext;
+        if (export.Slots.TryAcquire(context.RequireCurrentUser().Id) is not { } slot)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            context.Response.Headers.RetryAfter = options.ExportRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many exports running.",
+                detail: $"At most {options.ExportMaxConcurrentPerUser} export(s) per user and {options.ExportMaxConcurrent} in all may run at once. Retry after the time in Retry-After.",
+                extensions: new Dictionary<string, object?> { ["code"] = "too_many_exports" });
         }
 
-        var actor = await ResolvedActor.ResolveAsync(request.Db, filter.Actor, request.CancellationToken);
-        var where = SubmissionQueries.Where(filter, actor);
-        return new CsvExportResult(
-            "submissions.csv",
-            SubmissionQueries.CsvHeader,
-            ct => PanelSql.OpenExportReaderAsync(request.Db, SubmissionQueries.Select(where, limited: false, export: true), where, ct),
-            SubmissionQueries.WriteCsv,
-            request.Options.Value.CsvFlushEveryRows);
+        context.Response.RegisterForDispose(slot);
+        var actor = await ResolvedActor.ResolveAsync(request.Db, actorOf(filter), request.CancellationToken);
+        var batches = source(filter, actor, dialect!);
+        try
+        {
+            var first = await batches.ReadNextAsync(request.CancellationToken);
+            return new CsvExportResult(fileName, header, dialect!, batches, first);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
+        {
+            return TooSlow(options.ExportBatchTimeout);
+        }
     }
 
     private static async Task<Results<Ok<SubmissionDetails>, ProblemHttpResult>> GetSubmissionAsync(Guid id, [AsParameters] PanelRequest request) =>
@@ -152,9 +191,9 @@ internal static class ControlPanelApi
     private static Ok<PanelFacets> GetFacets(AutomationCatalog catalog) =>
         TypedResults.Ok(new PanelFacets(catalog.Kinds, AuditActions.All, SubmissionStatus.All, AuditOutcome.All));
 
-    private static ProblemHttpResult TooSlow(ControlPanelOptions options) =>
+    private static ProblemHttpResult TooSlow(TimeSpan timeout) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status422UnprocessableEntity,
             title: "The query is too broad.",
-            detail: $"It took longer than {options.QueryTimeout.TotalSeconds:0} s. Narrow it with kind, action, actor or a since/until range.");
+            detail: $"It took longer than {timeout.TotalSeconds:0} s. Narrow it with kind, action, actor or a since/until range.");
 }

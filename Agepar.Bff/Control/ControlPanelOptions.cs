@@ -21,7 +21,26 @@ internal sealed class ControlPanelOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>CSV exports flush the response every this many rows.</summary>
-    [Range(1, 100_000)]
-    public int CsvFlushEveryRows { get; set; } = 1000;
+    /// <summary>
+    /// Rows an export reads per keyset batch. The connection goes back to the pool after each batch, before the batch
+    /// is written to the client, so a slow client never holds a database connection while it reads.
+    /// </summary>
+    [Range(1, 50_000)]
+    public int ExportBatchSize { get; set; } = 2000;
+
+    /// <summary>statement_timeout of each export batch; a batch past it ends the export (422 before the first byte).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ExportBatchTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>CSV exports running at once in this process; one more answers 429 with Retry-After.</summary>
+    [Range(1, 1000)]
+    public int ExportMaxConcurrent { get; set; } = 4;
+
+    /// <summary>CSV exports one user may run at once in this process; one more answers 429 with Retry-After.</summary>
+    [Range(1, 1000)]
+    public int ExportMaxConcurrentPerUser { get; set; } = 1;
+
+    /// <summary>The Retry-After (seconds) of an export refused by the concurrency caps.</summary>
+    [Range(1, 3600)]
+    public int ExportRetryAfterSeconds { get; set; } = 10;
 }

@@ -1,27 +1,25 @@
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
-using Npgsql;
 
 namespace Agepar.Bff.Control;
 
 /// <summary>
-/// Streams a query's rows as CSV while they are read: the reader is opened first (so a database error still answers
-/// a ProblemDetails), then each row is written and the response flushed every N rows. Memory stays constant
-/// whatever the row count. UTF-8 with a byte-order mark (so spreadsheet programs read the accents right), CRLF.
+/// Streams an export batch by batch: the handler has read the first batch already (so a database error or a timeout
+/// still answers a ProblemDetails), then each batch is written and flushed after its connection went back to the pool,
+/// and the next one is read only once the client took the previous one. Memory stays at one batch whatever the row
+/// count. UTF-8 with a byte-order mark (so spreadsheet programs read the accents right), CRLF.
 /// An error after the first byte aborts the connection, so a client never mistakes a truncated file for a complete one.
 /// </summary>
 internal sealed partial class CsvExportResult(
     string fileName,
     IReadOnlyList<string> header,
-    Func<CancellationToken, Task<NpgsqlDataReader>> openReader,
-    Action<NpgsqlDataReader, CsvRowBuilder> writeRow,
-    int flushEveryRows) : IResult
+    CsvDialect dialect,
+    ICsvBatches batches,
+    int firstBatchRows) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var cancellationToken = httpContext.RequestAborted;
-        await using var reader = await openReader(cancellationToken);
-
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "text/csv; charset=utf-8";
@@ -34,20 +32,16 @@ internal sealed partial class CsvExportResult(
         try
         {
             await using var writer = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024, leaveOpen: true);
-            var row = new CsvRowBuilder();
-            row.Buffer.Append('\uFEFF');
-            row.AddRow(header);
-            await writer.WriteAsync(row.Buffer, cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            var head = new CsvRowBuilder(dialect);
+            head.Buffer.Append('\uFEFF');
+            head.AddRow(header);
+            await writer.WriteAsync(head.Buffer, cancellationToken);
+            for (var count = firstBatchRows; count > 0; count = await batches.ReadNextAsync(cancellationToken))
             {
-                row.Clear();
-                writeRow(reader, row);
-                row.EndRow();
-                await writer.WriteAsync(row.Buffer, cancellationToken);
-                if (++rows % flushEveryRows == 0)
-                {
-                    await writer.FlushAsync(cancellationToken);
-                }
+                // The batch's connection is back in the pool: a slow reader only holds this buffer.
+                await writer.WriteAsync(batches.Rows.Buffer, cancellationToken);
+                await writer.FlushAsync(cancellationToken);
+                rows += count;
             }
 
             await writer.FlushAsync(cancellationToken);

@@ -4,13 +4,20 @@ using System.Text;
 namespace Agepar.Bff.Control;
 
 /// <summary>
-/// Builds one CSV record at a time (RFC 4180: comma separator, CRLF line ends, a field quoted when it holds a comma,
-/// quote, CR or LF, quotes doubled). Formula-injection safe: a text field starting with <c>= + - @</c>, tab or CR is
+/// Builds one CSV record at a time (RFC 4180 with the dialect's separator, CRLF line ends, quotes doubled). A field is
+/// quoted when it holds a comma, a semicolon, a quote, CR, LF or tab, whatever the separator, so a file read with the
+/// other separator (a pt-BR spreadsheet splits on <c>;</c>) still keeps each field whole. Formula-injection safe: EVERY
+/// field starting with <c>= + - @</c>, tab or CR (not only the user-typed ones: user agents, JSON, numbers too) is
 /// prefixed with a single quote, so a spreadsheet shows it as text instead of evaluating it.
 /// </summary>
-internal sealed class CsvRowBuilder
+internal sealed class CsvRowBuilder(CsvDialect dialect)
 {
     private bool _first = true;
+
+    public CsvRowBuilder()
+        : this(CsvDialect.Comma)
+    {
+    }
 
     public StringBuilder Buffer { get; } = new(512);
 
@@ -29,7 +36,7 @@ internal sealed class CsvRowBuilder
     public void Add(long value)
     {
         Separator();
-        Buffer.Append(value.ToString(CultureInfo.InvariantCulture));
+        AppendField(Buffer, value.ToString(CultureInfo.InvariantCulture)); // a negative number would start with '-'
     }
 
     /// <summary>ISO 8601 UTC with microseconds (<c>2026-03-01T12:00:00.123456Z</c>); empty when null.</summary>
@@ -42,7 +49,12 @@ internal sealed class CsvRowBuilder
         }
     }
 
-    public void EndRow() => Buffer.Append("\r\n");
+    /// <summary>Ends the record (CRLF); the next field starts a new one in the same buffer.</summary>
+    public void EndRow()
+    {
+        Buffer.Append("\r\n");
+        _first = true;
+    }
 
     public void AddRow(IEnumerable<string> fields)
     {
@@ -63,7 +75,7 @@ internal sealed class CsvRowBuilder
         }
 
         var neutralize = value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-        var quote = value.AsSpan().IndexOfAny(",\"\r\n") >= 0;
+        var quote = value.AsSpan().IndexOfAny(",;\"\r\n\t") >= 0;
         if (quote)
         {
             buffer.Append('"');
@@ -93,7 +105,7 @@ internal sealed class CsvRowBuilder
     {
         if (!_first)
         {
-            Buffer.Append(',');
+            Buffer.Append(dialect.Separator);
         }
 
         _first = false;

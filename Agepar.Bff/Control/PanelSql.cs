@@ -13,23 +13,31 @@ internal static class PanelSql
     public const string QueryCanceled = "57014";
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a read-only transaction with <c>statement_timeout</c> = <paramref name="timeout"/>.
+    /// Runs <paramref name="work"/> in a read-only transaction with <c>statement_timeout</c> = <paramref name="timeout"/>,
+    /// then closes the connection, so it is back in the pool as soon as the work is done (not when the request ends).
     /// </summary>
     public static async Task<T> ReadOnlyAsync<T>(
         AgeparDbContext db, TimeSpan timeout, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var milliseconds = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture); // ours, not user input
-        await using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}", connection))
+        try
         {
-            await setup.ExecuteNonQueryAsync(cancellationToken);
-        }
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var milliseconds = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture); // ours, not user input
+            await using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}", connection))
+            {
+                await setup.ExecuteNonQueryAsync(cancellationToken);
+            }
 
-        var result = await work(connection, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+            var result = await work(connection, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>
@@ -56,15 +64,5 @@ internal static class PanelSql
         using var json = JsonDocument.Parse(plan);
         var estimate = (long)json.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
         return new PanelTotal(Math.Max(estimate, (long)maxExact + 1), IsEstimate: true);
-    }
-
-    /// <summary>Opens a reader for a CSV export (no statement timeout: exports are long by nature, and stream).</summary>
-    public static async Task<NpgsqlDataReader> OpenExportReaderAsync(AgeparDbContext db, string sql, SqlWhere where, CancellationToken cancellationToken)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var command = new NpgsqlCommand(sql, connection);
-        where.Bind(command);
-        return await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
     }
 }

@@ -11,6 +11,7 @@ internal static class HealthCheckExtensions
         builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", failureStatus: HealthStatus.Unhealthy)
+            .AddCheck<DatabasePoolHealthCheck>("database-pool", failureStatus: HealthStatus.Degraded)
             .AddCheck<SchemaHealthCheck>("schema", failureStatus: HealthStatus.Unhealthy)
             .AddCheck<RedisHealthCheck>("redis", failureStatus: HealthStatus.Degraded);
         if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(ReadReplica.ConnectionName)))
@@ -19,6 +20,8 @@ internal static class HealthCheckExtensions
         }
 
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
+        builder.Services.AddSingleton<NpgsqlPoolMonitor>();
+        builder.Services.AddSingleton<SchemaCheckCache>();
         return builder;
     }
 }

@@ -10,4 +10,15 @@ public sealed class HealthOptions
     /// <summary>Database round trip above this many milliseconds reports Degraded (the seed's target: &lt; 100 ms).</summary>
     [Range(1, 60_000)]
     public int DatabaseLatencyDegradedMs { get; set; } = 100;
+
+    /// <summary><c>database-pool</c> is Degraded while a connection pool has this share (%) of its connections in use.</summary>
+    [Range(1, 100)]
+    public int PoolSaturationDegradedPercent { get; set; } = 90;
+
+    /// <summary>
+    /// How long the <c>schema</c> check's result is reused: a flood of health calls then costs one migrations query per
+    /// period. Zero: checked on every call.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan SchemaCheckCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
 }

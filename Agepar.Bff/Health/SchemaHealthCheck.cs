@@ -6,11 +6,15 @@ namespace Agepar.Bff.Health;
 
 /// <summary>
 /// Schema guard: the BFF was built with a set of migrations; if the database has not applied all of them the BFF
-/// reports Unhealthy with the pending names instead of failing at random queries.
+/// reports Unhealthy with the pending names instead of failing at random queries. The result is reused for a few
+/// seconds (<see cref="SchemaCheckCache"/>).
 /// </summary>
-internal sealed class SchemaHealthCheck(AgeparDbContext db) : IHealthCheck
+internal sealed class SchemaHealthCheck(AgeparDbContext db, SchemaCheckCache cache) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        cache.GetAsync(ct => CheckNowAsync(context, ct), cancellationToken);
+
+    private async Task<HealthCheckResult> CheckNowAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
         var expected = db.Database.GetMigrations().LastOrDefault() ?? "(none)";
         try

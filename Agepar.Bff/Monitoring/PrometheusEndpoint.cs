@@ -55,6 +55,11 @@ internal static class PrometheusEndpoint
         }));
     }
 
+    /// <summary>
+    /// The guard covers every path a router could read as the endpoint — any case, a trailing slash, any sub-path
+    /// (<c>/METRICS</c>, <c>/metrics/</c>, <c>/Metrics/x</c>) — and the exporter answers only on exactly <c>/metrics</c>,
+    /// so nothing under the prefix is reachable without the token, and with it the variants are plain 404s.
+    /// </summary>
     public static void UsePrometheusEndpoint(this WebApplication app)
     {
         if (!IsEnabled(app.Configuration))
@@ -63,9 +68,10 @@ internal static class PrometheusEndpoint
         }
 
         var token = app.Services.GetRequiredService<IOptions<MonitoringOptions>>().Value.PrometheusToken;
-        app.UseWhen(context => context.Request.Path.Equals(Path, StringComparison.Ordinal), branch => branch.Use(async (context, next) =>
+        var tokenHash = string.IsNullOrEmpty(token) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(token));
+        app.UseWhen(IsUnderPrefix, branch => branch.Use(async (context, next) =>
         {
-            if (!string.IsNullOrEmpty(token) && !HasToken(context.Request, token))
+            if (tokenHash is not null && !HasToken(context.Request, tokenHash))
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -74,14 +80,22 @@ internal static class PrometheusEndpoint
 
             await next(context);
         }));
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(Path);
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context => string.Equals(context.Request.Path.Value, Path, StringComparison.Ordinal));
     }
 
-    private static bool HasToken(HttpRequest request, string token)
+    /// <summary><c>/metrics</c> and anything below it, without regard to case (ASP.NET's own path matching ignores case).</summary>
+    internal static bool IsUnderPrefix(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(Path, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Compares SHA-256 hashes in constant time: both sides have the same length whatever was sent, so neither the
+    /// token's length nor a matching prefix shows in the timing.
+    /// </summary>
+    internal static bool HasToken(HttpRequest request, byte[] tokenHash)
     {
         var header = request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
-        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header[prefix.Length..].Trim()), Encoding.UTF8.GetBytes(token));
+        var sent = header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? header[prefix.Length..].Trim() : "";
+        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(sent)), tokenHash) && sent.Length > 0;
     }
 }

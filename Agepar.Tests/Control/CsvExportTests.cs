@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Agepar.Tests.Infrastructure;
 using static Agepar.Tests.Automations.AutomationTestData;
@@ -99,8 +100,51 @@ public sealed class CsvExportTests(AgeparAppFixture fixture)
         Assert.True(page.GetProperty("total").GetInt64() > 10_000);
     }
 
-    /// <summary>A strict RFC 4180 reader (quoted fields, doubled quotes, CRLF records).</summary>
-    internal static List<List<string>> ParseCsv(string text)
+    [Fact]
+    public async Task A_hostile_user_agent_stays_one_inert_cell_when_a_pt_BR_spreadsheet_reads_the_semicolon_export()
+    {
+        const string hostile = "x;=2+5;@SUM(1)";
+        const string hostileFirst = "=2+5;@SUM(1)";
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        var marker = "ua-" + Guid.NewGuid().ToString("N")[..12];
+
+        // Anonymous requests that are audited with their User-Agent: an access denial and two failed sign-ins.
+        foreach (var (agent, identifier) in new[] { (hostile, $"{marker}-a@agepar.test"), (hostileFirst, $"{marker}-b@agepar.test") })
+        {
+            using var anonymous = ApiSession.AnonymousClient(fixture);
+            Assert.True(anonymous.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", agent));
+            using var denied = await anonymous.GetAsync($"/api/control/submissions/{Guid.NewGuid()}");
+            Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+            using var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { identifier, password = "Wrong-Passw0rd!" });
+            Assert.Equal(HttpStatusCode.Unauthorized, login.StatusCode);
+        }
+
+        using var admin = await ApiSession.AdminAsync(fixture);
+        using var response = await admin.Client.GetAsync($"/api/control/audits.csv?delimiter=semicolon&since={since}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]); // UTF-8 BOM
+        var sheet = ParseCsv(Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3), ';');
+        var header = sheet[0];
+        Assert.Equal(14, header.Count);
+        var userAgentColumn = header.IndexOf("user_agent");
+        var metadata = header.IndexOf("metadata");
+        Assert.All(sheet, row => Assert.Equal(14, row.Count)); // nothing split a record into more cells
+        Assert.All(sheet.SelectMany(row => row), cell =>
+            Assert.False(cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r', $"a cell starts with a formula character: {cell}"));
+
+        var a = Assert.Single(sheet, row => row[metadata].Contains($"{marker}-a@", StringComparison.Ordinal));
+        var b = Assert.Single(sheet, row => row[metadata].Contains($"{marker}-b@", StringComparison.Ordinal));
+        Assert.Equal(hostile, a[userAgentColumn]);
+        Assert.Equal("'" + hostileFirst, b[userAgentColumn]);
+    }
+
+    /// <summary>
+    /// A strict RFC 4180 reader (quoted fields, doubled quotes, CRLF records) with the given separator, the way a
+    /// spreadsheet reads the file: <c>;</c> for a pt-BR one.
+    /// </summary>
+    internal static List<List<string>> ParseCsv(string text, char separator = ',')
     {
         var records = new List<List<string>>();
         var record = new List<string>();
@@ -130,7 +174,7 @@ public sealed class CsvExportTests(AgeparAppFixture fixture)
                 }
             }
 
-            if (i < text.Length && text[i] == ',')
+            if (i < text.Length && text[i] == separator)
             {
                 record.Add(field.ToString());
                 field.Clear();

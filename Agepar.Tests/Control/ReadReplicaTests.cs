@@ -31,9 +31,10 @@ public sealed class ReadReplicaTests(AgeparAppFixture fixture)
     [Fact]
     public async Task Health_reports_the_replica_as_reachable_and_read_only()
     {
-        using var client = fixture.CreateBffClient();
+        // The check's data (readOnly) is a detail only admins see.
+        using var admin = await ApiSession.AdminAsync(fixture);
 
-        using var response = await client.GetAsync("/api/health");
+        using var response = await admin.Client.GetAsync("/api/health");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var replica = json.RootElement.GetProperty("checks").GetProperty("database-replica");
 

@@ -25,6 +25,43 @@ public sealed partial class PrometheusTests(AgeparAppFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, wrongResponse.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/METRICS")]
+    [InlineData("/Metrics")]
+    [InlineData("/metrics/")]
+    [InlineData("/Metrics/x")]
+    [InlineData("/metrics/x/y")]
+    public async Task Every_spelling_and_sub_path_of_metrics_needs_the_token(string path)
+    {
+        using var client = fixture.CreateBffClient();
+        using var anonymous = await client.GetAsync(path);
+        using var withToken = new HttpRequestMessage(HttpMethod.Get, path) { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", fixture.PrometheusToken) } };
+        using var authorized = await client.SendAsync(withToken);
+        var body = await authorized.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.DoesNotContain("# TYPE", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // With the token only the canonical path scrapes; the variants are not an alias of it.
+        Assert.False(authorized.StatusCode == HttpStatusCode.OK && body.Contains("# TYPE", StringComparison.Ordinal), $"{path} served the metrics");
+    }
+
+    [Fact]
+    public async Task A_token_of_another_length_or_a_prefix_of_it_is_refused()
+    {
+        using var client = fixture.CreateBffClient();
+        foreach (var token in new[] { fixture.PrometheusToken[..^1], fixture.PrometheusToken + "0", fixture.PrometheusToken.ToUpperInvariant() + "X" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
+            using var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+
+        using var right = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", fixture.PrometheusToken) } };
+        using var ok = await client.SendAsync(right);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Contains("# TYPE", await ok.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_scrape_has_the_database_metrics_and_every_metric_the_dashboard_charts()
     {

@@ -1,0 +1,71 @@
+using Agepar.Data;
+using Npgsql;
+
+namespace Agepar.Bff.Control;
+
+/// <summary>
+/// Reads an export in keyset batches (newest first, <c>WHERE (at, id) &lt; (last row) LIMIT n</c>): each batch opens a
+/// pooled connection, runs in its own read-only transaction under <see cref="ControlPanelOptions.ExportBatchTimeout"/>,
+/// renders its rows as CSV into <see cref="Rows"/> and gives the connection back before anything is sent to the client.
+/// A slow client therefore only ever holds memory (one batch), never a database connection. Each batch is its own
+/// snapshot; rows are never repeated or skipped because the keyset is unique and ordered.
+/// </summary>
+internal sealed class KeysetCsvExport<TKey>(
+    AgeparDbContext db,
+    ControlPanelOptions options,
+    CsvDialect dialect,
+    Func<SqlWhere> where,
+    Action<SqlWhere, DateTimeOffset, TKey> after,
+    Func<SqlWhere, string> select,
+    Func<NpgsqlDataReader, (DateTimeOffset At, TKey Id)> keyOf,
+    Action<NpgsqlDataReader, CsvRowBuilder> writeRow) : ICsvBatches
+    where TKey : struct
+{
+    /// <summary>A batch stops early past this many characters, so rows with large JSON keep memory bounded.</summary>
+    private const int MaxBatchChars = 4 * 1024 * 1024;
+
+    private (DateTimeOffset At, TKey Id)? _last;
+    private bool _done;
+
+    public CsvRowBuilder Rows { get; } = new(dialect);
+
+    public async Task<int> ReadNextAsync(CancellationToken cancellationToken)
+    {
+        Rows.Clear();
+        if (_done)
+        {
+            return 0;
+        }
+
+        var (count, full) = await PanelSql.ReadOnlyAsync(db, options.ExportBatchTimeout, async (connection, ct) =>
+        {
+            var filter = where();
+            if (_last is { } last)
+            {
+                after(filter, last.At, last.Id);
+            }
+
+            await using var command = new NpgsqlCommand(select(filter), connection);
+            filter.Bind(command);
+            command.Parameters.AddWithValue("limit", options.ExportBatchSize);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var rows = 0;
+            while (await reader.ReadAsync(ct))
+            {
+                _last = keyOf(reader);
+                writeRow(reader, Rows);
+                Rows.EndRow();
+                rows++;
+                if (Rows.Buffer.Length >= MaxBatchChars)
+                {
+                    return (rows, true); // the rest of this batch is read again, after _last, by the next one
+                }
+            }
+
+            return (rows, rows == options.ExportBatchSize);
+        }, cancellationToken);
+
+        _done = !full;
+        return count;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json;
+using Agepar.Bff.Health;
+using Agepar.Tests.Infrastructure;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Agepar.Tests.Database;
+
+/// <summary>
+/// /api/health shows anonymous callers the status, duration and latency of each check only; descriptions and data
+/// (exception text, hosts, migration names) are for signed-in admins. The schema check is cached.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class HealthDetailTests(AgeparAppFixture fixture)
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public void A_failing_report_shows_anonymous_callers_no_exception_text_or_internal_names()
+    {
+        var report = new HealthReport(new Dictionary<string, HealthReportEntry>
+        {
+            ["database"] = new(HealthStatus.Unhealthy, "database unreachable: Failed to connect to 10.20.30.40:5432 (db-prod.agepar.internal)",
+                TimeSpan.FromMilliseconds(12), new InvalidOperationException("SELECT secret FROM pg_authid"), null),
+            ["schema"] = new(HealthStatus.Unhealthy, "database is behind the application: 1 pending migration(s): 20261201000000_HiddenTable",
+                TimeSpan.FromMilliseconds(3), null, new Dictionary<string, object>
+                {
+                    ["expectedMigration"] = "20261201000000_HiddenTable",
+                    ["pendingMigrations"] = new List<string> { "20261201000000_HiddenTable" },
+                }),
+            ["redis"] = new(HealthStatus.Healthy, "PING succeeded", TimeSpan.FromMilliseconds(1), null,
+                new Dictionary<string, object> { ["latencyMs"] = 0.42 }),
+        }, TimeSpan.FromMilliseconds(15));
+
+        var anonymous = JsonSerializer.Serialize(HealthResponse.From(report, details: false), Web);
+        var admin = JsonSerializer.Serialize(HealthResponse.From(report, details: true), Web);
+
+        foreach (var secret in new[] { "10.20.30.40", "db-prod", "pg_authid", "HiddenTable", "unreachable", "pending", "PING" })
+        {
+            Assert.DoesNotContain(secret, anonymous, StringComparison.Ordinal);
+        }
+
+        using var json = JsonDocument.Parse(anonymous);
+        var checks = json.RootElement.GetProperty("checks");
+        Assert.Equal("Unhealthy", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal("Unhealthy", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal(0.42, checks.GetProperty("redis").GetProperty("data").GetProperty("latencyMs").GetDouble());
+        Assert.Contains("db-prod.agepar.internal", admin, StringComparison.Ordinal);
+        Assert.Contains("20261201000000_HiddenTable", admin, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anonymous_health_has_no_descriptions_or_data_beyond_latency_and_admins_see_them()
+    {
+        using var anonymous = ApiSession.AnonymousClient(fixture);
+        using var admin = await ApiSession.AdminAsync(fixture);
+
+        var publicBody = await HealthAsync(anonymous);
+        var adminBody = await HealthAsync(admin.Client);
+
+        foreach (var check in publicBody.GetProperty("checks").EnumerateObject())
+        {
+            Assert.True(check.Value.GetProperty("status").GetString() is "Healthy" or "Degraded" or "Unhealthy");
+            Assert.True(!check.Value.TryGetProperty("description", out var description) || description.ValueKind == JsonValueKind.Null,
+                $"{check.Name} shows a description to anonymous callers: {description}");
+            if (check.Value.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+            {
+                Assert.All(data.EnumerateObject(), item => Assert.Equal("latencyMs", item.Name));
+            }
+        }
+
+        Assert.True(publicBody.GetProperty("checks").TryGetProperty("database-pool", out _), "the pool check is listed");
+        var schema = adminBody.GetProperty("checks").GetProperty("schema");
+        Assert.StartsWith("schema at ", schema.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(schema.GetProperty("data").TryGetProperty("expectedMigration", out _));
+        Assert.True(adminBody.GetProperty("checks").GetProperty("database-pool").GetProperty("data").EnumerateObject().Any(),
+            "admins see each pool's use");
+    }
+
+    [Fact]
+    public async Task The_schema_check_result_is_reused_within_its_cache_duration()
+    {
+        var calls = 0;
+        var cached = new SchemaCheckCache(Options.Create(new HealthOptions { SchemaCheckCacheDuration = TimeSpan.FromMinutes(5) }));
+        var uncached = new SchemaCheckCache(Options.Create(new HealthOptions { SchemaCheckCacheDuration = TimeSpan.Zero }));
+        async Task<HealthCheckResult> Check(CancellationToken ct)
+        {
+            Interlocked.Increment(ref calls);
+            await Task.Delay(20, ct);
+            return HealthCheckResult.Healthy("schema at X");
+        }
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => cached.GetAsync(Check, CancellationToken.None)));
+        Assert.Equal(1, calls);
+        Assert.All(results, r => Assert.Equal(HealthStatus.Healthy, r.Status));
+
+        calls = 0;
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => uncached.GetAsync(Check, CancellationToken.None)));
+        Assert.Equal(5, calls);
+    }
+
+    private static async Task<JsonElement> HealthAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync(HealthEndpoints.HealthPath);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
+        using var json = JsonDocument.Parse(text);
+        return json.RootElement.Clone();
+    }
+}
