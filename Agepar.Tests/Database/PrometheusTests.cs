@@ -78,10 +78,17 @@ public sealed partial class PrometheusTests(AgeparAppFixture fixture)
             .SelectMany(p => p.GetProperty("targets").EnumerateArray())
             // Metric names only: the label lists of "by (...)" are not metrics.
             .SelectMany(t => PromQlMetric().Matches(GroupingLabels().Replace(t.GetProperty("expr").GetString()!, "")).Select(m => m.Value))
-            .Where(n => n.StartsWith("agepar_", StringComparison.Ordinal) || n.StartsWith("db_client_", StringComparison.Ordinal))
             .ToHashSet();
-        Assert.NotEmpty(charted);
-        Assert.All(charted, metric => Assert.True(names.Contains(metric), $"the dashboard charts {metric}, which the BFF does not export"));
+        var fromBff = charted.Where(n => !n.StartsWith("pg_", StringComparison.Ordinal)).ToList();
+        var fromExporter = charted.Where(n => n.StartsWith("pg_", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(fromBff);
+        Assert.NotEmpty(fromExporter);
+        Assert.All(fromBff, metric => Assert.True(names.Contains(metric), $"the dashboard charts {metric}, which the BFF does not export"));
+
+        // The panels marked (exporter) chart postgres_exporter's metrics: each must be in its scrape too.
+        using var exporter = fixture.App.CreateHttpClient("postgres-exporter", "http");
+        var exported = MetricName().Matches(await exporter.GetStringAsync("/metrics")).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.All(fromExporter, metric => Assert.True(exported.Contains(metric), $"the dashboard charts {metric}, which postgres_exporter does not export"));
     }
 
     private async Task<string> ScrapeUntilAsync(string metric)
@@ -112,6 +119,6 @@ public sealed partial class PrometheusTests(AgeparAppFixture fixture)
     [GeneratedRegex(@"\bby\s*\([^)]*\)")]
     private static partial Regex GroupingLabels();
 
-    [GeneratedRegex(@"\b(?:agepar|db_client)_[a-zA-Z0-9_]+\b")]
+    [GeneratedRegex(@"\b(?:agepar|db_client|pg)_[a-zA-Z0-9_]+\b")]
     private static partial Regex PromQlMetric();
 }
