@@ -25,9 +25,10 @@ internal static class UserValidation
     public static string? NormalizeName(string? name, Dictionary<string, string[]> errors)
     {
         var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length < 2 || trimmed.Length > MaxNameLength)
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length < 2 || trimmed.Length > MaxNameLength
+            || Automations.Validation.TextRules.Check(trimmed, multiline: false) is not null)
         {
-            errors["name"] = [$"Informe o nome (2 a {MaxNameLength} caracteres)."];
+            errors["name"] = [$"Informe o nome (2 a {MaxNameLength} caracteres, sem caracteres de controle)."];
             return null;
         }
 
