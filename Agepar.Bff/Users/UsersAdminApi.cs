@@ -104,10 +104,14 @@ public static class UsersAdminApi
         var email = UserValidation.NormalizeEmail(request.Email, errors);
         var cpf = UserValidation.NormalizeCpf(request.Cpf, errors);
         var roleNames = (request.Roles is { Count: > 0 } ? request.Roles : [RoleNames.User]).Distinct().ToList();
-        var roles = await s.Db.Roles.Where(r => roleNames.Contains(r.Name)).ToListAsync(ct);
-        if (roles.Count != roleNames.Count)
+        List<Role> roles = [];
+        if (UserValidation.CheckRoleNames(roleNames, errors))
         {
-            errors["roles"] = [$"Papéis desconhecidos: {string.Join(", ", roleNames.Except(roles.Select(r => r.Name)))}."];
+            roles = await s.Db.Roles.Where(r => roleNames.Contains(r.Name)).ToListAsync(ct);
+            if (roles.Count != roleNames.Count)
+            {
+                errors["roles"] = [$"Papéis desconhecidos: {string.Join(", ", roleNames.Except(roles.Select(r => r.Name)))}."];
+            }
         }
 
         var generated = request.Password is null ? TemporaryPasswords.New() : null;
@@ -249,6 +253,12 @@ public static class UsersAdminApi
         Guid id, SetRolesRequest request, [AsParameters] UsersAdminServices s, CancellationToken ct)
     {
         var wanted = (request.Roles ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct().ToList();
+        var invalid = new Dictionary<string, string[]>();
+        if (!UserValidation.CheckRoleNames(wanted, invalid))
+        {
+            return TypedResults.ValidationProblem(invalid);
+        }
+
         var roles = await s.Db.Roles.Where(r => wanted.Contains(r.Name)).ToListAsync(ct);
         if (roles.Count != wanted.Count)
         {

@@ -81,6 +81,34 @@ public sealed class BoundaryValueTests(AgeparAppFixture fixture)
         }
     }
 
+    /// <summary>Bodies whose text PostgreSQL cannot take (found by the fuzz: these were 500s).</summary>
+    [Fact]
+    public async Task Nul_in_role_names_and_login_identifiers_is_a_400_and_writes_nothing()
+    {
+        using var admin = await ApiSession.CreateUserAsync(fixture, "admin");
+        var email = $"nul-{Guid.NewGuid():N}@agepar.test";
+        using var create = await admin.Client.PostAsync("/api/admin/users", Json($$"""{"name":"Ana","email":"{{email}}","roles":["user","a\u0000"]}"""));
+        using var roles = await admin.Client.PutAsync($"/api/admin/users/{admin.UserId}/roles", Json("""{"roles":["admin","\u0000"]}"""));
+        using var name = await admin.Client.PutAsync($"/api/admin/users/{admin.UserId}", Json("""{"name":"Ana\u0000"}"""));
+        using var anonymous = ApiSession.AnonymousClient(fixture);
+        var identifier = $"nul-{Guid.NewGuid():N}\\u0000@agepar.test"; // a JSON escape: the BFF receives a NUL
+        using var login = await anonymous.PostAsync("/api/auth/login", Json($$"""{"identifier":"{{identifier}}","password":"whatever-1A"}"""));
+
+        foreach (var (response, field) in new[] { (create, "roles"), (roles, "roles"), (name, "name"), (login, "identifier") })
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.RequestMessage!.RequestUri}: {(int)response.StatusCode} {body}");
+            using var problem = JsonDocument.Parse(body);
+            Assert.True(problem.RootElement.TryGetProperty("errors", out var errors) && errors.TryGetProperty(field, out _), $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri} {field}: {body}");
+        }
+
+        Assert.Equal(0L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM users WHERE email = @e", ("e", email)));
+        Assert.Equal(1L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM user_roles WHERE user_id = @u", ("u", admin.UserId)));
+        Assert.Equal(0L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM login_attempts WHERE identifier LIKE 'nul-%'"));
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
     [Fact]
     public async Task Users_pages_continue_with_the_shared_cursor()
     {

@@ -112,7 +112,7 @@ public sealed class OpenApiFuzzTests(AgeparAppFixture fixture, ITestOutputHelper
 
     private sealed record Parameter(string Name, string In, bool Required, string? Type, string? Format);
 
-    private sealed record Operation(string Method, string Path, IReadOnlyList<Parameter> Parameters, IReadOnlyList<string>? BodyProperties)
+    private sealed record Operation(string Method, string Path, IReadOnlyList<Parameter> Parameters, IReadOnlyList<(string Name, string? Type)>? BodyProperties)
     {
         public string Key => $"{Method} {Path}";
     }
@@ -141,14 +141,14 @@ public sealed class OpenApiFuzzTests(AgeparAppFixture fixture, ITestOutputHelper
                         x.TryGetProperty("schema", out var s) ? TypeOf(root, s) : null,
                         x.TryGetProperty("schema", out var f) && Resolve(root, f).TryGetProperty("format", out var fmt) ? fmt.GetString() : null))
                     .ToList();
-                List<string>? body = null;
+                List<(string Name, string? Type)>? body = null;
                 if (method.Value.TryGetProperty("requestBody", out var requestBody))
                 {
                     body = [];
                     if (requestBody.TryGetProperty("content", out var content) && content.TryGetProperty("application/json", out var json)
                         && json.TryGetProperty("schema", out var schema) && Resolve(root, schema).TryGetProperty("properties", out var properties))
                     {
-                        body.AddRange(properties.EnumerateObject().Select(x => x.Name));
+                        body.AddRange(properties.EnumerateObject().Select(x => (x.Name, TypeOf(root, x.Value))));
                     }
                 }
 
@@ -475,13 +475,35 @@ public sealed class OpenApiFuzzTests(AgeparAppFixture fixture, ITestOutputHelper
             case 1: return Pick(random, ["", "{}", "[]", "null", "0", "\"x\"", "{\"a\":", "{\"a\":1}"]);
         }
 
-        var properties = operation.BodyProperties!.Count > 0 ? operation.BodyProperties : ["a", "b"];
-        var fields = properties.Where(_ => random.NextDouble() < 0.7).Select(p => $"{JsonSerializer.Serialize(p)}:{JsonValue(random)}");
+        // Mostly a value of the declared type (so the body binds and its content reaches the handler), else anything.
+        var properties = operation.BodyProperties!.Count > 0 ? operation.BodyProperties : [("a", null), ("b", null)];
+        var fields = properties.Where(_ => random.NextDouble() < 0.8)
+            .Select(p => $"{JsonSerializer.Serialize(p.Name)}:{(random.NextDouble() < 0.75 ? TypedJsonValue(p.Type, random) : JsonValue(random))}");
         return "{" + string.Join(",", fields) + "}";
     }
 
-    private static string JsonValue(Random random) => random.Next(9) switch
+    private static string TypedJsonValue(string? type, Random random) => type switch
     {
+        "string" => Pick(random, JsonStrings),
+        "array" => "[" + string.Join(",", Enumerable.Range(0, random.Next(0, 4)).Select(_ => Pick(random, JsonStrings))) + "]",
+        "boolean" => Pick(random, ["true", "false", "null"]),
+        "integer" or "number" => Pick(random, ["0", "-1", "1", "2147483648", "1e308", "99999999999999999999"]),
+        _ => JsonValue(random),
+    };
+
+    /// <summary>Hostile JSON strings: escaped NUL, lone surrogates, control and bidi characters, plausible e-mails, CPFs and roles.</summary>
+    private static readonly string[] JsonStrings =
+    [
+        "\"\"", "\"a\"", "\"\\u0000\"", "\"a\\u0000b\"", "\"\\ud800\"", "\"x\\udfff\"", "\"\\u0007\\u001b\"",
+        "\"\\u202e\\u200f\"", "\"Ana Maria\"", "\"fuzz@agepar.test\"", "\"a\\u0000@agepar.test\"", "\"529.982.247-25\"",
+        "\"529.982.247-25\\u0000\"", "\"admin\"", "\"user\"", "\"compras\"", "\"a%_\\\\\"", "\"\\ud83d\\ude00\"",
+        JsonSerializer.Serialize(new string('x', 5000)),
+    ];
+
+    private static string JsonValue(Random random) => random.Next(11) switch
+    {
+        9 => Pick(random, ["[\"\\u0000\"]", "[\"admin\",\"\\u0000\"]", "[\"\\ud800\"]", "[\"a\\u0000b\",1,null]", "[[]]", "[\"user\"]"]),
+        10 => Pick(random, ["\"a\\u0000@agepar.test\"", "\"\\u0000\\u0000\"", "\"529.982.247-25\\u0000\"", "\"x\\u202e\\u0007\"", "\"\\udfff@x.y\""]),
         0 => "null",
         1 => "true",
         2 => Pick(random, ["0", "-1", "2147483648", "1e308", "-0.0", "99999999999999999999"]),
@@ -611,7 +633,13 @@ public sealed class OpenApiFuzzTests(AgeparAppFixture fixture, ITestOutputHelper
 
     private static T Pick<T>(Random random, IReadOnlyList<T> values) => values[random.Next(values.Count)];
 
-    private static string Shorten(string text, int max = 300) => text.Length <= max ? text : text[..max] + "…";
+    /// <summary>Runs of one character (the long values) written as <c>x{5000}</c>, then cut at <paramref name="max"/>.</summary>
+    private static string Shorten(string text, int max = 300)
+    {
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"(.)\1{19,}", m => $"{m.Groups[1].Value}{{{m.Length}}}");
+        text = System.Text.RegularExpressions.Regex.Replace(text, @"((?:%[0-9A-F]{2}){1,4})\1{9,}", m => $"({m.Groups[1].Value})×{m.Length / m.Groups[1].Length}");
+        return text.Length <= max ? text : text[..max] + "…";
+    }
 
     /// <summary>FNV-1a: a hash that is the same in every process (string.GetHashCode is randomized per run).</summary>
     private static int HashCode32(string text)
