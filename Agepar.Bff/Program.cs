@@ -25,8 +25,10 @@ builder.AddPrometheusEndpoint();
 
 var app = builder.Build();
 
-app.UsePrometheusEndpoint();
+// Plumbing first: its exception handler and status-code pages wrap everything after it, so every error any later
+// middleware answers without a body (the metrics token's 401 included) still becomes a ProblemDetails.
 app.UseAgeparApiPlumbing();
+app.UsePrometheusEndpoint();
 app.UseAgeparAuth();
 app.MapDefaultEndpoints(showDetails: context => context.GetCurrentUser()?.IsAdmin == true);
 app.MapAuthApi();
