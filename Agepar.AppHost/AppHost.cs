@@ -26,11 +26,12 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
 builder.AddAgeparBackup(settings, access, migrations);
 
 var exporter = builder.AddAgeparPostgresExporter(settings, postgres, monitoring, migrations);
+var replica = builder.AddAgeparStreamingReplica(settings, postgres, migrations);
 
 var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithAgeparAppDatabase(builder, settings, postgres, access, migrations) // agepar_user: DML only
     .WithReference(redis)
-    .WithAgeparReadReplica(builder, settings, access)
+    .WithAgeparReadReplica(builder, settings, access, replica)
     .WithBootstrapAdmin(bootstrapAdmin)
     .WithAgeparMetricsEndpoint(monitoring)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)

@@ -39,9 +39,16 @@ internal static class ReadReplicaExtensions
 {
     /// <summary>Gives the BFF <c>ConnectionStrings:agepar-replica</c> as <see cref="AppHostSettings.ReadReplica"/> says.</summary>
     public static IResourceBuilder<ProjectResource> WithAgeparReadReplica(
-        this IResourceBuilder<ProjectResource> bff, IDistributedApplicationBuilder builder, AppHostSettings settings, DatabaseAccess access) =>
+        this IResourceBuilder<ProjectResource> bff, IDistributedApplicationBuilder builder, AppHostSettings settings, DatabaseAccess access,
+        IResourceBuilder<ContainerResource>? streamingReplica) =>
         settings.ReadReplica switch
         {
+            ReadReplicaMode.Streaming when streamingReplica is not null => bff.WithEnvironment(
+                "ConnectionStrings__agepar-replica",
+                ReferenceExpression.Create(
+                    $"Host={streamingReplica.GetEndpoint("tcp").Property(EndpointProperty.Host)};Port={streamingReplica.GetEndpoint("tcp").Property(EndpointProperty.Port)};" +
+                    $"Database=agepar;Username=agepar_user;Password={access.AppUserPassword}"))
+                .WaitFor(streamingReplica),
             ReadReplicaMode.Simulated => bff.WithEnvironment(
                 "ConnectionStrings__agepar-replica",
                 ReferenceExpression.Create($"{access.App.Resource.ConnectionStringExpression};Options=-c default_transaction_read_only=on")),

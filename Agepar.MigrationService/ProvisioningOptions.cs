@@ -17,4 +17,10 @@ public sealed class ProvisioningOptions
 
     /// <summary>Password of <c>agepar_monitor</c> (postgres_exporter's login, member of <c>pg_monitor</c>).</summary>
     public string? MonitorPassword { get; set; }
+
+    /// <summary>
+    /// Password of <c>agepar_replicator</c> (LOGIN REPLICATION, for the run-mode streaming replica's pg_basebackup and WAL
+    /// stream). Optional: the role is created only when this is set.
+    /// </summary>
+    public string? ReplicationPassword { get; set; }
 }

@@ -14,6 +14,7 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
     private const string Admin = DatabaseObjects.AdminRole;
     private const string App = DatabaseObjects.AppRole;
     private const string Monitor = DatabaseObjects.MonitorRole;
+    private const string Replicator = "agepar_replicator";
 
     public async Task ProvisionAsync(string connectionString, ProvisioningOptions options, CancellationToken ct)
     {
@@ -28,6 +29,11 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
         await EnsureRoleAsync(connection, Admin, adminPassword, ct);
         await EnsureRoleAsync(connection, App, appPassword, ct);
         await EnsureRoleAsync(connection, Monitor, monitorPassword, ct);
+        if (!string.IsNullOrEmpty(options.ReplicationPassword))
+        {
+            // Only where a streaming replica is wanted: REPLICATION lets the role copy the whole cluster (pg_basebackup).
+            await EnsureRoleAsync(connection, Replicator, options.ReplicationPassword, ct, replication: true);
+        }
 
         // Identifiers come from constants and current_database(); format(%I) quotes them.
         await ExecuteAsync(connection, $"""
@@ -55,7 +61,7 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
         LogProvisioned(Admin, App, connection.Database);
     }
 
-    private async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct)
+    private async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct, bool replication = false)
     {
         await using var read = new NpgsqlCommand("SELECT rolpassword FROM pg_authid WHERE rolname = $1", connection)
         {
@@ -69,7 +75,7 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
         }
 
         // Attributes are re-asserted every run (someone may have widened them by hand).
-        await ExecuteAsync(connection, $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS", ct);
+        await ExecuteAsync(connection, $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE {(replication ? "REPLICATION" : "NOREPLICATION")} NOBYPASSRLS", ct);
 
         var passwordChanged = !ScramVerifier.Matches(existing as string, password);
         if (passwordChanged)

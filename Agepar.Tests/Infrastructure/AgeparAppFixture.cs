@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Agepar.Tests.Infrastructure;
 
 /// <summary>
-/// Starts the real AppHost (postgres, redis, migrations, backup, bff, postgres-exporter, prometheus) once per test run, with pgAdmin off, throwaway
+/// Starts the real AppHost (postgres, its streaming replica, redis, migrations, backup, bff, postgres-exporter,
+/// prometheus) once per test run, with pgAdmin off, throwaway
 /// volumes and random host ports, so a developer's running instance does not collide. Every wait is bounded; a timeout fails
 /// with the resources' own logs in the message.
 /// </summary>
@@ -71,9 +72,9 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             $"Backup:Volume={BackupVolume}",
             "Postgres:HostPort=0",
             "Bff:HostPort=0",
-            // The control panel reads through the replica path (the primary in a read-only session), so every panel
-            // test also proves the panel never writes where it reads.
-            "Bff:ReadReplica=Simulated",
+            // The control panel reads from a real hot standby kept by streaming replication, so every panel test also
+            // proves the panel works on a replica and never writes where it reads (synchronous, see below).
+            "Bff:ReadReplica=Streaming",
             // Test-only automations (one that always fails, for the retry tests) exist only when asked for.
             "Bff:Environment:Automations__EnableTestAutomations=true",
             // The periodic maintenance runs once as the BFF starts, then not again within a test run (hourly), so the
@@ -122,6 +123,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             }
 
             await _app.ResourceNotifications.WaitForResourceHealthyAsync("bff", cts.Token);
+            await MakeReplicationSynchronousAsync(cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -157,6 +159,50 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             resource, e => e.Snapshot.State?.Text == KnownResourceStates.Running, cts.Token);
         return running.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString()
             ?? throw new InvalidOperationException($"the {resource} resource has no container.id");
+    }
+
+    /// <summary>
+    /// A connection string to the streaming replica (<c>postgres-replica</c>) as <paramref name="role"/>: the roles and
+    /// passwords are the primary's, replicated with everything else.
+    /// </summary>
+    public async Task<string> GetReplicaConnectionStringAsync(DbRole role)
+    {
+        var endpoint = App.GetEndpoint("postgres-replica", "tcp");
+        return new Npgsql.NpgsqlConnectionStringBuilder(await GetConnectionStringAsync(role)) { Host = endpoint.Host, Port = endpoint.Port }
+            .ConnectionString;
+    }
+
+    /// <summary>
+    /// Once the replica streams, commits on the primary wait until the replica has applied them
+    /// (<c>synchronous_commit = remote_apply</c>): a test that writes and then reads through the panel sees its rows,
+    /// as with the simulated replica, instead of racing the replication delay. Production replicas stay asynchronous.
+    /// </summary>
+    private async Task MakeReplicationSynchronousAsync(CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(await GetSuperuserConnectionStringAsync());
+        await connection.OpenAsync(ct);
+        while (true)
+        {
+            await using var streaming = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name <> ''", connection);
+            if ((long)(await streaming.ExecuteScalarAsync(ct))! > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(500, ct);
+        }
+
+        foreach (var sql in new[]
+                 {
+                     "ALTER SYSTEM SET synchronous_standby_names = '*'",
+                     "ALTER SYSTEM SET synchronous_commit = 'remote_apply'",
+                     "SELECT pg_reload_conf()",
+                 })
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>An HTTP client for the BFF's http endpoint.</summary>
