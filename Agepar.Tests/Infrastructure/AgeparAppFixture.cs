@@ -71,6 +71,10 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             // The periodic maintenance runs once as the BFF starts, then not again within a test run (hourly), so the
             // maintenance tests see only their own POST /api/admin/maintenance/run.
             "Bff:Environment:Maintenance__StartupDelay=00:00:00",
+            // Control panel and CSV tests insert fixture audits dated up to 3 days back, which the audit chain would
+            // rightly report as back-dated under the 15-minute default; the chain tests back-date by decades.
+            "Bff:Environment:AuditChain__MaxSealLag=7.00:00:00",
+            "Bff:Environment:AuditChain__SealInterval=00:00:01",
             "Bff:Environment:Monitoring__PrometheusEndpoint=true",
             $"Bff:Environment:Monitoring__PrometheusToken={PrometheusToken}",
         };
