@@ -9,6 +9,9 @@ public static class DatabaseObjects
     /// <summary>Login role of the BFF: DML on the app tables, SELECT/INSERT only on audits. Created by provisioning, not by migrations.</summary>
     public const string AppRole = "agepar_user";
 
+    /// <summary>Login role of the backup job: CONNECT and membership of <c>pg_read_all_data</c>, nothing else. Created by provisioning.</summary>
+    public const string BackupRole = "agepar_backup";
+
     /// <summary>Login role that owns the schema and runs migrations. Created by provisioning, not by migrations.</summary>
     public const string AdminRole = "agepar_admin";
 

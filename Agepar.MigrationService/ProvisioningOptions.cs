@@ -1,7 +1,7 @@
 namespace Agepar.MigrationService;
 
 /// <summary>
-/// Passwords of the two login roles the provisioning step creates or updates (configuration section
+/// Passwords of the three login roles the provisioning step creates or updates (configuration section
 /// <c>Provisioning</c>). Used only when <c>ConnectionStrings:agepar-provisioning</c> (a superuser or DBA account)
 /// is configured; the AppHost passes them from its secret parameters.
 /// </summary>
@@ -14,4 +14,7 @@ public sealed class ProvisioningOptions
 
     /// <summary>Password of <c>agepar_user</c> (the BFF's DML-only role).</summary>
     public string? AppUserPassword { get; set; }
+
+    /// <summary>Password of <c>agepar_backup</c> (the backup job's read-only role, member of <c>pg_read_all_data</c>).</summary>
+    public string? BackupPassword { get; set; }
 }

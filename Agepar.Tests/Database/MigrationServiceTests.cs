@@ -85,6 +85,7 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
             ["ConnectionStrings__agepar-provisioning"] = await fixture.GetConnectionStringAsync(DbRole.Superuser, database),
             ["Provisioning__AdminPassword"] = fixture.Parameters["agepar-admin-password"],
             ["Provisioning__AppUserPassword"] = fixture.Parameters["agepar-user-password"],
+            ["Provisioning__BackupPassword"] = fixture.Parameters["agepar-backup-password"],
         };
         return await MigrationServiceRunner.RunAsync(environment);
     }

@@ -30,6 +30,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         ["postgres-password"] = NewSecret(),
         ["agepar-admin-password"] = NewSecret(),
         ["agepar-user-password"] = NewSecret(),
+        ["agepar-backup-password"] = NewSecret(),
         ["db-sslmode"] = "Disable",
         ["bootstrap-admin-email"] = "admin@agepar.test",
         ["bootstrap-admin-password"] = "Adm1n-" + NewSecret(),
@@ -157,7 +158,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     public async Task<string> GetSuperuserConnectionStringAsync() =>
         await App.GetConnectionStringAsync("agepar") ?? throw new InvalidOperationException("agepar has no connection string");
 
-    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin or the superuser).</summary>
+    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin, agepar_backup or the superuser).</summary>
     public async Task<string> GetConnectionStringAsync(DbRole role, string database = "agepar")
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(await GetSuperuserConnectionStringAsync())
@@ -169,6 +170,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         {
             DbRole.App => ("agepar_user", Parameters["agepar-user-password"]),
             DbRole.Admin => ("agepar_admin", Parameters["agepar-admin-password"]),
+            DbRole.Backup => ("agepar_backup", Parameters["agepar-backup-password"]),
             _ => (builder.Username, builder.Password),
         };
         return builder.ConnectionString;
