@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using Agepar.Tests.Infrastructure;
+using Npgsql;
+using static Agepar.Tests.Automations.AutomationTestData;
+
+namespace Agepar.Tests.Automations;
+
+/// <summary>
+/// postgres SIGKILLed while the (live) worker holds leases: once the database is back, the worker records the
+/// outcomes it could not write (retrying with back-off) instead of leaving the jobs `running` until their leases
+/// expire (5 minutes), so every submission ends within seconds, runs to completion once, with a complete audit trail.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class QueueRecoveryTests(AgeparAppFixture fixture)
+{
+    private const string Slug = "test-slow";
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Jobs_running_when_postgres_is_killed_all_end_within_30_s_of_its_return_and_complete_once()
+    {
+        using var user = await ApiSession.CreateUserAsync(fixture, "user");
+        var ids = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var submit = await user.Client.PostAsJsonAsync($"/api/automations/{Slug}/submit", new { segundos = 6 });
+            Assert.True(submit.StatusCode == HttpStatusCode.Accepted, await DescribeAsync(submit));
+            ids.Add((await JsonAsync(submit)).GetProperty("submissionId").GetGuid());
+        }
+
+        var idArray = ids.ToArray();
+        await WaitForDbAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE id = ANY(@ids) AND status = 'running'", n => n >= 3, ("ids", idArray));
+
+        var postgres = await fixture.ContainerIdAsync("postgres");
+        var kill = await ProcessRunner.RunAsync(ContainerEngine.Name, ["kill", postgres], Path.GetTempPath(), _ => { });
+        Assert.True(kill.ExitCode == 0, kill.Output);
+        try
+        {
+            // Down for longer than the jobs take and than the worker's old 30 s recording budget: the jobs finish
+            // while nothing can be written.
+            await Task.Delay(TimeSpan.FromSeconds(35));
+        }
+        finally
+        {
+            await fixture.App.ResourceCommands.ExecuteCommandAsync("postgres", "resource-start");
+        }
+
+        await WaitForDatabaseAsync();
+        var back = Stopwatch.StartNew();
+        long terminal = 0;
+        while (back.Elapsed < RecoveryBound)
+        {
+            terminal = await ScalarAsync<long>(fixture,
+                "SELECT count(*) FROM submissions WHERE id = ANY(@ids) AND status IN ('done', 'error', 'cancelled')", ("ids", idArray));
+            if (terminal == ids.Count)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.True(terminal == ids.Count,
+            $"{terminal} of {ids.Count} submissions ended within {RecoveryBound} of the database's return:\n" +
+            await DescribeSubmissionsAsync(idArray) + "\n" + fixture.Logs.Dump("bff"));
+        foreach (var id in ids)
+        {
+            Assert.Equal("done", await ScalarAsync<string>(fixture, "SELECT status FROM submissions WHERE id = @id", ("id", id)));
+            var trail = await ScalarAsync<string[]>(fixture,
+                "SELECT array_agg(action ORDER BY id) FROM audits WHERE object_type = 'submission' AND object_id = @id", ("id", id.ToString())) ?? [];
+            Assert.True(trail.Length >= 3, string.Join(", ", trail));
+            Assert.Equal("submission.created", trail[0]);
+            Assert.Equal("submission.completed", trail[^1]);
+            Assert.Equal(1, trail.Count(a => a == "submission.completed")); // ran to completion once
+            Assert.Contains("submission.started", trail);
+            // Every start but the last ended in a recorded failure or hand-back: no attempt vanished from the trail.
+            Assert.Equal(trail.Count(a => a == "submission.started") - 1, trail.Count(a => a == "submission.failed"));
+        }
+    }
+
+    private async Task WaitForDatabaseAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await ScalarAsync<int>(fixture, "SELECT 1");
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && clock.Elapsed < AgeparAppFixture.StepTimeout)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private async Task<string> DescribeSubmissionsAsync(Guid[] ids) =>
+        string.Join('\n', await ScalarAsync<string[]>(fixture,
+            "SELECT array_agg(id || ' ' || status || ' attempts=' || attempts || ' lease=' || coalesce(lease_owner, '-') || ' until=' || coalesce(lease_until::text, '-')) FROM submissions WHERE id = ANY(@ids)",
+            ("ids", ids)) ?? []);
+}
