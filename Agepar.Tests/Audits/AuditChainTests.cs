@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Agepar.Tests.Infrastructure;
 using Npgsql;
+using Xunit.Abstractions;
 using static Agepar.Tests.Automations.AutomationTestData;
 
 namespace Agepar.Tests.Audits;
@@ -15,7 +16,7 @@ namespace Agepar.Tests.Audits;
 /// which also puts /api/health and agepar.audit.chain.intact back.
 /// </summary>
 [Collection(AppCollection.Name)]
-public sealed class AuditChainTests(AgeparAppFixture fixture)
+public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper output)
 {
     /// <summary>The sealer's advisory lock key (Agepar.Bff AuditSealer.AdvisoryLockKey).</summary>
     private const long SealerLockKey = 7_243_120_901_337;
@@ -29,6 +30,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture)
 
         await OwnerExecuteAsync("UPDATE audits SET outcome = 'failure' WHERE id = @id", ("id", ids[1]));
         var tampered = await VerifyAsync(admin);
+        output.WriteLine($"verify after UPDATE of audit {ids[1]}: {tampered}");
 
         Assert.False(tampered.GetProperty("intact").GetBoolean());
         var found = Assert.Single(Breaks(tampered), b => b.Id == ids[1]);
@@ -62,6 +64,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture)
         }
 
         var result = await VerifyAsync(admin);
+        output.WriteLine($"verify after the owner's DELETE: {result}");
         Assert.False(result.GetProperty("intact").GetBoolean());
         foreach (var id in ids)
         {
@@ -95,6 +98,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture)
 
             var id = await ScalarAsync<long>(fixture, "SELECT id FROM audits WHERE object_id = @m", ("m", marker));
             var result = await VerifyAsync(admin);
+            output.WriteLine($"verify after a back-dated INSERT: {result}");
 
             Assert.False(result.GetProperty("intact").GetBoolean());
             var found = Assert.Single(Breaks(result), b => b.Id == id);
@@ -124,6 +128,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture)
 
         await ExecuteAsync(fixture, $"DROP TABLE {partition}");
         var result = await VerifyAsync(admin);
+        output.WriteLine($"verify after DROP TABLE {partition}: {result}");
 
         Assert.False(result.GetProperty("intact").GetBoolean());
         foreach (var id in ids)
@@ -178,6 +183,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture)
 
         await AssertIntactAsync(admin);
         var scoped = await VerifyAsync(admin, "?since=2000-01-01T00:00:00Z&until=2000-02-01T00:00:00Z");
+        output.WriteLine($"verify of the dropped month after retention: {scoped}");
         Assert.True(scoped.GetProperty("intact").GetBoolean(), scoped.ToString());
         Assert.Equal(3, scoped.GetProperty("checked").GetInt64());
     }
