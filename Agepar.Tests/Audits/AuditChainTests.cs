@@ -210,6 +210,12 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
         Assert.True(body.GetProperty("checked").GetInt64() >= 0);
         Assert.Equal(1L, await ScalarAsync<long>(fixture,
             "SELECT count(*) FROM audits WHERE actor_user_id = @u AND action = 'audit.chain_verified' AND outcome = 'success'", ("u", auditor.UserId)));
+
+        using var client = fixture.CreateBffClient();
+        using var openApi = JsonDocument.Parse(await client.GetStringAsync("/api/openapi/v1.json"));
+        var verify = openApi.RootElement.GetProperty("paths").GetProperty("/api/admin/audits/verify").GetProperty("post");
+        Assert.False(string.IsNullOrWhiteSpace(verify.GetProperty("summary").GetString()));
+        Assert.Contains(verify.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "since");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

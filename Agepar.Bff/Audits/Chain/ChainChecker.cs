@@ -113,12 +113,3 @@ internal sealed class ChainChecker(TimeSpan maxSealLag, long chainStartMaxId, IR
     private static string Describe(TimeSpan span) =>
         span.TotalDays >= 2 ? $"{(long)span.TotalDays} days" : span.TotalHours >= 2 ? $"{(long)span.TotalHours} hours" : $"{(long)span.TotalMinutes} minutes";
 }
-
-/// <summary>One seal as the verifier reads it: the seal, the previous seal's link (null if that seal is missing) and the row's canonical fields (null if the row is missing).</summary>
-internal sealed record SealEntry(long Seq, long AuditId, DateTimeOffset OccurredAt, DateTimeOffset SealedAt, byte[] Link, byte[]? PreviousLink, string?[]? Fields);
-
-/// <summary>A row of <c>audit_partition_drops</c>.</summary>
-internal sealed record PartitionDrop(string PartitionName, DateTimeOffset RangeFrom, DateTimeOffset RangeTo, long RowCount, long SealedCount, long? LastSeq, byte[]? LastLink)
-{
-    public bool Covers(DateTimeOffset occurredAt) => occurredAt >= RangeFrom && occurredAt < RangeTo;
-}
