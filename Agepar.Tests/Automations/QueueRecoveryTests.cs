@@ -8,9 +8,10 @@ using static Agepar.Tests.Automations.AutomationTestData;
 namespace Agepar.Tests.Automations;
 
 /// <summary>
-/// postgres SIGKILLed while the (live) worker holds leases: once the database is back, the worker records the
+/// Leases are given back, not left to expire. postgres SIGKILLed while the (live) worker holds leases: once the database is back, the worker records the
 /// outcomes it could not write (retrying with back-off) instead of leaving the jobs `running` until their leases
 /// expire (5 minutes), so every submission ends within seconds, runs to completion once, with a complete audit trail.
+/// A replica stopped with SIGTERM hands its running jobs back at once.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class QueueRecoveryTests(AgeparAppFixture fixture)
@@ -78,6 +79,57 @@ public sealed class QueueRecoveryTests(AgeparAppFixture fixture)
             // Every start but the last ended in a recorded failure or hand-back: no attempt vanished from the trail.
             Assert.Equal(trail.Count(a => a == "submission.started") - 1, trail.Count(a => a == "submission.failed"));
         }
+    }
+
+    [Fact]
+    public async Task A_sigterm_hands_the_replicas_running_jobs_back_at_once_instead_of_at_lease_expiry()
+    {
+        using var user = await ApiSession.CreateUserAsync(fixture, "user");
+        await using var replica = await BffProcess.StartAsync(fixture, new Dictionary<string, string>
+        {
+            ["Automations__EnableTestAutomations"] = "true",
+            // The default 5-minute lease: the test's bounded wait (2 min) ends long before it could expire.
+            // Past 2 s the stopping host aborts the attempt (HostOptions; the default 30 s is also shorter than the job).
+            ["shutdownTimeoutSeconds"] = "2",
+        });
+        using var handler = new HttpClientHandler { UseCookies = false };
+        using var client = new HttpClient(handler) { BaseAddress = replica.BaseAddress };
+        client.DefaultRequestHeaders.Add("Cookie", user.Cookies.GetCookieHeader(user.Client.BaseAddress!));
+        client.DefaultRequestHeaders.Add("X-CSRF-Token", user.CsrfToken);
+
+        // As in QueueCrashTests: the replica's worker is woken by its own submit; the AppHost's BFF rarely wins.
+        Guid id = default;
+        string? owner = null;
+        for (var attempt = 0; attempt < 5 && owner is null; attempt++)
+        {
+            using var submit = await client.PostAsJsonAsync($"/api/automations/{Slug}/submit", new { segundos = 40 });
+            Assert.True(submit.StatusCode == HttpStatusCode.Accepted, await DescribeAsync(submit));
+            id = (await JsonAsync(submit)).GetProperty("submissionId").GetGuid();
+            var claimedBy = await WaitForDbAsync<string>(fixture,
+                "SELECT lease_owner FROM submissions WHERE id = @id AND status = 'running'", o => o is not null, ("id", id));
+            if (claimedBy!.Contains($":{replica.ProcessId}:", StringComparison.Ordinal))
+            {
+                owner = claimedBy;
+            }
+        }
+
+        Assert.True(owner is not null, $"the replica never claimed a submission first:\n{replica.Output}");
+        var stopping = Stopwatch.StartNew();
+        var exitCode = await replica.TerminateAsync();
+        var stoppedIn = stopping.Elapsed;
+
+        // Handed back by the stopping replica (not left to its lease), then run by the AppHost's BFF.
+        var released = await ScalarAsync<string>(fixture, """
+            SELECT metadata->>'error' FROM audits
+             WHERE object_type = 'submission' AND object_id = @id AND action = 'submission.failed' AND metadata->>'worker' = @owner
+            """, ("id", id.ToString()), ("owner", owner));
+        Assert.True(released is not null && released.Contains("shutting down", StringComparison.Ordinal), $"no hand-back audited (exit code {exitCode} after {stoppedIn}):\n{replica.Output}");
+        var done = await WaitForStatusAsync(fixture, user.Client, Slug, id, "done", "error");
+        Assert.Equal("done", done.GetProperty("status").GetString());
+        Assert.Equal(
+            ["submission.created", "submission.started", "submission.failed", "submission.started", "submission.completed"],
+            await ScalarAsync<string[]>(fixture,
+                "SELECT array_agg(action ORDER BY id) FROM audits WHERE object_type = 'submission' AND object_id = @id", ("id", id.ToString())) ?? []);
     }
 
     private async Task WaitForDatabaseAsync()

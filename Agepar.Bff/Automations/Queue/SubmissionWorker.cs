@@ -80,8 +80,27 @@ internal sealed partial class SubmissionWorker(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // The host's shutdown timeout: past it, abort in-flight attempts (they are released back to the queue).
-        await using var registration = cancellationToken.Register(_abort.Cancel);
-        await base.StopAsync(cancellationToken);
+        await using (cancellationToken.Register(_abort.Cancel))
+        {
+            await base.StopAsync(cancellationToken);
+        }
+
+        // base.StopAsync stops waiting as soon as the host's timeout fires (possibly before the registration above has
+        // run: callbacks run last-registered first), and the process would exit while the attempts are still running or
+        // handing their rows back. Abort them here and give those hand-backs their bounded moment, so a SIGTERM leaves
+        // no lease behind (otherwise the rows would wait for lease_until).
+        if (ExecuteTask is { IsCompleted: false } draining)
+        {
+            await _abort.CancelAsync();
+            try
+            {
+                await draining.WaitAsync(queueOptions.Value.OutcomeAttemptTimeout + TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                LogReleaseTimedOut(_inFlight.Count);
+            }
+        }
     }
 
     public override void Dispose()
@@ -342,6 +361,9 @@ internal sealed partial class SubmissionWorker(
     [LoggerMessage(LogLevel.Error, "Submission {SubmissionId} could not be handed back either; its lease will expire and it will be retried: {Reason}")]
     private partial void LogReleaseFailed(Guid submissionId, string reason);
 
-    [LoggerMessage(LogLevel.Information, "Shutting down: waiting for {InFlight} submissions in flight")]
+    [LoggerMessage(LogLevel.Warning, "Shutting down: {InFlight} submissions could not be handed back in time; their leases will expire")]
+    private partial void LogReleaseTimedOut(int inFlight);
+
+        [LoggerMessage(LogLevel.Information, "Shutting down: waiting for {InFlight} submissions in flight")]
     private partial void LogDraining(int inFlight);
 }
