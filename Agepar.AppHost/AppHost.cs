@@ -19,6 +19,7 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
     .WithReference(access.Admin)                                 // agepar_admin: DDL
     .WithEnvironment("Provisioning__AdminPassword", access.AdminPassword)
     .WithEnvironment("Provisioning__AppUserPassword", access.AppUserPassword)
+    .WithEnvironment("Provisioning__BackupPassword", access.BackupPassword)
     .WithEnvironment("Provisioning__MonitorPassword", monitoring.MonitorPassword)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);

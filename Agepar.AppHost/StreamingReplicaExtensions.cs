@@ -4,8 +4,6 @@ namespace Agepar.AppHost;
 
 internal static class StreamingReplicaExtensions
 {
-    public const string ReplicationRole = "agepar_replicator";
-
     /// <summary>
     /// Run mode with <c>Bff:ReadReplica=Streaming</c>: <c>postgres-replica</c>, a hot standby from the same PostgreSQL
     /// image, cloned with <c>pg_basebackup</c> through <c>agepar_replicator</c> (LOGIN REPLICATION, password: the secret
@@ -36,7 +34,7 @@ internal static class StreamingReplicaExtensions
             .WithEnvironment("AGEPAR_REPLICA_SCRIPT", File.ReadAllText(Path.Combine(builder.AppHostDirectory, "Replica", "agepar-replica.sh")))
             .WithEnvironment("PRIMARY_HOST", primary.Property(EndpointProperty.Host))
             .WithEnvironment("PRIMARY_PORT", primary.Property(EndpointProperty.Port))
-            .WithEnvironment("REPLICATION_USER", ReplicationRole)
+            .WithEnvironment("REPLICATION_USER", "agepar_replicator") // DatabaseObjects.ReplicationRole, created by provisioning
             .WithEnvironment("REPLICATION_PASSWORD", password)
             .WithEndpoint(targetPort: 5432, name: "tcp", scheme: "tcp")
             .WaitForCompletion(migrations); // the replication role exists once provisioning ran

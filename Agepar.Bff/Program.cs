@@ -1,3 +1,4 @@
+using Agepar.Bff.Audits.Chain;
 using Agepar.Bff.Auth;
 using Agepar.Bff.Automations;
 using Agepar.Bff.Control;
@@ -20,6 +21,7 @@ builder.AddAgeparApiPlumbing();
 builder.AddAgeparAuth();
 builder.AddAgeparAutomations();
 builder.AddAgeparMaintenance();
+builder.AddAgeparAuditChain();
 builder.AddAgeparMonitoring();
 builder.AddPrometheusEndpoint();
 
@@ -36,6 +38,7 @@ app.MapUsersAdminApi();
 app.MapAutomationsApi();
 app.MapControlPanelApi();
 app.MapMaintenanceApi();
+app.MapAuditChainApi();
 app.MapMonitoringApi();
 
 app.Run();

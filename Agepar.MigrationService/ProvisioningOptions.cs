@@ -1,7 +1,7 @@
 namespace Agepar.MigrationService;
 
 /// <summary>
-/// Passwords of the two login roles the provisioning step creates or updates (configuration section
+/// Passwords of the login roles the provisioning step creates or updates (configuration section
 /// <c>Provisioning</c>). Used only when <c>ConnectionStrings:agepar-provisioning</c> (a superuser or DBA account)
 /// is configured; the AppHost passes them from its secret parameters.
 /// </summary>
@@ -23,4 +23,7 @@ public sealed class ProvisioningOptions
     /// stream). Optional: the role is created only when this is set.
     /// </summary>
     public string? ReplicationPassword { get; set; }
+
+    /// <summary>Password of <c>agepar_backup</c> (the backup job's read-only role, member of <c>pg_read_all_data</c>).</summary>
+    public string? BackupPassword { get; set; }
 }

@@ -69,12 +69,15 @@ public static class AuditActions
     /// <summary>Monthly audit partitions were created.</summary>
     public const string SystemPartitionsCreated = "system.partitions_created";
 
+    /// <summary>Someone verified the audit hash chain (outcome failure when it found a break).</summary>
+    public const string AuditChainVerified = "audit.chain_verified";
+
     /// <summary>Every allowed value.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         AuthLogin, AuthLoginFailed, AuthLogout, AuthPasswordChanged, AuthSessionRevoked, AuthAccessDenied,
         UserCreated, UserUpdated, UserBlocked, UserUnblocked, UserRolesChanged, UserPasswordReset,
         SubmissionCreated, SubmissionStarted, SubmissionCompleted, SubmissionFailed, SubmissionCancelled,
-        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated,
+        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated, AuditChainVerified,
     ];
 }

@@ -36,6 +36,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             ["agepar-admin-password"] = NewSecret(),
             ["agepar-user-password"] = NewSecret(),
             ["agepar-monitor-password"] = NewSecret(),
+            ["agepar-backup-password"] = NewSecret(),
             ["prometheus-token"] = PrometheusToken,
             ["exporter-sslmode"] = "disable",
             ["db-sslmode"] = "Disable",
@@ -87,6 +88,10 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             // budget would let one test's burst refuse the next test's sign-in. The budgets themselves are tested on
             // BFF replicas of their own, each client on a loopback address of its own (AbuseTests).
             "Bff:Environment:RateLimiting__AnonymousPermitLimit=1000000",
+            // Control panel and CSV tests insert fixture audits dated up to 3 days back, which the audit chain would
+            // rightly report as back-dated under the 15-minute default; the chain tests back-date by decades.
+            "Bff:Environment:AuditChain__MaxSealLag=7.00:00:00",
+            "Bff:Environment:AuditChain__SealInterval=00:00:01",
         };
         if (PgBouncerEnabled)
         {
@@ -212,7 +217,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     public async Task<string> GetSuperuserConnectionStringAsync() =>
         await App.GetConnectionStringAsync("agepar") ?? throw new InvalidOperationException("agepar has no connection string");
 
-    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin or the superuser).</summary>
+    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin, agepar_backup or the superuser).</summary>
     public async Task<string> GetConnectionStringAsync(DbRole role, string database = "agepar")
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(await GetSuperuserConnectionStringAsync())
@@ -225,6 +230,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             DbRole.App => ("agepar_user", Parameters["agepar-user-password"]),
             DbRole.Admin => ("agepar_admin", Parameters["agepar-admin-password"]),
             DbRole.Monitor => ("agepar_monitor", Parameters["agepar-monitor-password"]),
+            DbRole.Backup => ("agepar_backup", Parameters["agepar-backup-password"]),
             _ => (builder.Username, builder.Password),
         };
         return builder.ConnectionString;
