@@ -1,3 +1,4 @@
+using Agepar.Data;
 using Agepar.Data.Connection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -14,13 +15,16 @@ namespace Agepar.Bff.Health;
 internal sealed class ReplicaHealthCheck(ReadReplica replica, IOptions<HealthOptions> options) : IHealthCheck
 {
     // Lag is 0 while everything received has been replayed (an idle primary sends nothing new); otherwise the age of
-    // the last replayed transaction. NULL on a server that is not a standby.
+    // the last replayed transaction. A WAL segment switch (pg_basebackup ends with one) leaves the received position at
+    // the segment's end, past the last record: that padding is not lag. NULL on a server that is not a standby.
     private const string StateSql = """
-        SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on' AS "ReadOnly",
+        SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on',
                CASE WHEN NOT pg_is_in_recovery() THEN NULL
-                    WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
+                    WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_replay_lsn() >= pg_last_wal_receive_lsn() THEN 0
+                    WHEN (pg_last_wal_receive_lsn() - '0/0'::pg_lsn) % pg_size_bytes(current_setting('wal_segment_size')) = 0
+                         AND pg_last_wal_receive_lsn() - pg_last_wal_replay_lsn() < pg_size_bytes(current_setting('wal_segment_size')) THEN 0
                     ELSE COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)::float8
-               END AS "LagSeconds"
+               END
         """;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -29,7 +33,7 @@ internal sealed class ReplicaHealthCheck(ReadReplica replica, IOptions<HealthOpt
         {
             await using var db = replica.CreateContext() ?? throw new InvalidOperationException("no read replica is configured");
             var latency = await DatabaseHealthCheck.RoundTripAsync(db, cancellationToken);
-            var state = await db.Database.SqlQueryRaw<ReplicaState>(StateSql).SingleAsync(cancellationToken);
+            var state = await ReadStateAsync(db, cancellationToken);
             var data = new Dictionary<string, object> { ["latencyMs"] = latency, ["readOnly"] = state.ReadOnly };
             if (state.LagSeconds is { } lag)
             {
@@ -49,6 +53,23 @@ internal sealed class ReplicaHealthCheck(ReadReplica replica, IOptions<HealthOpt
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return new HealthCheckResult(context.Registration.FailureStatus, "read replica unreachable: " + ex.GetBaseException().Message);
+        }
+    }
+
+    private static async Task<ReplicaState> ReadStateAsync(AgeparDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = StateSql;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return new ReplicaState(reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetDouble(1));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -43,7 +43,7 @@ public sealed class ReadReplicaTests(AgeparAppFixture fixture)
         var replica = json.RootElement.GetProperty("checks").GetProperty("database-replica");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", replica.GetProperty("status").GetString());
+        Assert.True(replica.GetProperty("status").GetString() == "Healthy", replica.ToString());
         Assert.True(replica.GetProperty("data").GetProperty("readOnly").GetBoolean());
     }
 
@@ -75,7 +75,7 @@ public sealed class ReadReplicaTests(AgeparAppFixture fixture)
         using var response = await admin.Client.GetAsync("/api/health");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var check = json.RootElement.GetProperty("checks").GetProperty("database-replica");
-        Assert.Equal("Healthy", check.GetProperty("status").GetString());
+        Assert.True(check.GetProperty("status").GetString() == "Healthy", check.ToString());
         Assert.InRange(check.GetProperty("data").GetProperty("lagSeconds").GetDouble(), 0, 30);
     }
 }

@@ -1,4 +1,6 @@
 using Agepar.Bff.Auth;
+using Agepar.Bff.Automations.Validation;
+using Agepar.Bff.Control;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,17 +37,25 @@ public static class AuditChainApi
             .RequireAuthorization(AuthPolicies.ReadAudits);
 
     private static async Task<Results<Ok<AuditChainVerification>, ValidationProblem>> VerifyAsync(
-        DateTimeOffset? since, DateTimeOffset? until, AuditChainVerifier verifier, AgeparDbContext db, AuditWriter audits, CancellationToken ct)
+        string? since, string? until, AuditChainVerifier verifier, AgeparDbContext db, AuditWriter audits, CancellationToken ct)
     {
-        if (since is { } s && until is { } u && s >= u)
+        // The listings' parser: any offset, far dates and garbage become a 400 naming the parameter, never a 500.
+        var errors = new ValidationErrors();
+        var from = FilterParsing.Instant("since", since, upperBound: false, errors);
+        var to = FilterParsing.Instant("until", until, upperBound: true, errors);
+        if (errors.IsEmpty && from is { } s && to is { } u && s >= u)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["until"] = ["until must be later than since."] },
-                title: "One or more validation errors occurred.");
+            errors.Add("until", "until must be later than since.");
         }
 
-        var result = await verifier.VerifyAsync(since, until, ct);
+        if (!errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "One or more validation errors occurred.");
+        }
+
+        var result = await verifier.VerifyAsync(from, to, ct);
         audits.Add(db, AuditActions.AuditChainVerified, result.Intact ? AuditOutcome.Success : AuditOutcome.Failure, objectType: "audit_chain",
-            metadata: new { result.Intact, result.Checked, breaks = result.Breaks.Count, since, until, firstBreak = result.Breaks.FirstOrDefault() });
+            metadata: new { result.Intact, result.Checked, breaks = result.Breaks.Count, since = from, until = to, firstBreak = result.Breaks.FirstOrDefault() });
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(result);
     }
