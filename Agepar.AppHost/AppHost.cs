@@ -24,13 +24,13 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);
 
-builder.AddAgeparBackup(settings, access, migrations);
-
+var backup = builder.AddAgeparBackup(settings, access, migrations);               // daily pg_dump + restore check
+var pgbouncer = builder.AddAgeparPgBouncer(settings, postgres, access, migrations); // run mode, optional
+var replica = builder.AddAgeparStreamingReplica(settings, postgres, migrations);   // run mode, Bff:ReadReplica=Streaming
 var exporter = builder.AddAgeparPostgresExporter(settings, postgres, monitoring, migrations);
-var replica = builder.AddAgeparStreamingReplica(settings, postgres, migrations);
 
 var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
-    .WithAgeparAppDatabase(builder, settings, postgres, access, migrations) // agepar_user: DML only
+    .WithAgeparAppDatabase(builder, access, pgbouncer) // agepar_user: DML only
     .WithReference(redis)
     .WithAgeparReadReplica(builder, settings, access, replica)
     .WithBootstrapAdmin(bootstrapAdmin)
@@ -44,6 +44,6 @@ var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithExtraEnvironment(builder, settings.BffEnvironment)
     .WithExternalHttpEndpoints();
 
-builder.AddAgeparPrometheus(settings, monitoring, exporter, bff);
+var prometheus = builder.AddAgeparPrometheus(settings, monitoring, exporter, bff); // run mode, on the host
 
 builder.Build().Run();
