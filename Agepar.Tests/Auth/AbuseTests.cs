@@ -49,7 +49,7 @@ public sealed class AbuseTests(AgeparAppFixture fixture)
         finally
         {
             // A graceful stop writes what is pending: one summary row for the other 1,999.
-            await replica.StopAsync();
+            await replica.TerminateAsync();
             await replica.DisposeAsync();
         }
 
@@ -132,7 +132,7 @@ public sealed class AbuseTests(AgeparAppFixture fixture)
         }
         finally
         {
-            await replica.StopAsync();
+            await replica.TerminateAsync();
         }
 
         // The login was anonymous (the address's bucket): the user's 25 permits are all spent on these posts.
@@ -163,7 +163,7 @@ public sealed class AbuseTests(AgeparAppFixture fixture)
 
         Assert.Equal(0, await TestSql.ScalarAsync<long>(fixture, "SELECT count(*) FROM users WHERE email = @e", ("e", email)));
         Assert.Contains("an active administrator exists", replica.Output, StringComparison.Ordinal);
-        await replica.StopAsync();
+        await replica.TerminateAsync();
     }
 
     [Fact]

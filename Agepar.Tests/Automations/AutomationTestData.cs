@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -63,6 +64,31 @@ internal static class AutomationTestData
     }
 
     /// <summary>Polls GET submissions/{id} until its status is one of <paramref name="statuses"/> (bounded).</summary>
+    /// <summary>
+    /// Submits the slow test automation through <paramref name="replica"/> until the replica's own worker claims it
+    /// (its submit wakes it at once; the AppHost's BFF only polls, so it rarely wins — that submission then just
+    /// completes and another is sent): the submission's id and its lease owner, or null after five tries.
+    /// </summary>
+    public static async Task<(Guid Id, string? Owner)> SubmitUntilReplicaClaimsAsync(
+        AgeparAppFixture fixture, BffProcess replica, HttpClient client, int seconds)
+    {
+        Guid id = default;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var submit = await client.PostAsJsonAsync("/api/automations/test-slow/submit", new { segundos = seconds });
+            Assert.True(submit.StatusCode == HttpStatusCode.Accepted, await DescribeAsync(submit));
+            id = (await JsonAsync(submit)).GetProperty("submissionId").GetGuid();
+            var claimedBy = await WaitForDbAsync<string>(fixture,
+                "SELECT lease_owner FROM submissions WHERE id = @id AND status = 'running'", o => o is not null, ("id", id));
+            if (claimedBy!.Contains($":{replica.ProcessId}:", StringComparison.Ordinal))
+            {
+                return (id, claimedBy);
+            }
+        }
+
+        return (id, null);
+    }
+
     public static async Task<JsonElement> WaitForStatusAsync(AgeparAppFixture fixture, HttpClient client, string slug, Guid id, params string[] statuses)
     {
         var last = "(no answer)";

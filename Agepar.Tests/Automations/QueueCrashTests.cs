@@ -25,27 +25,9 @@ public sealed class QueueCrashTests(AgeparAppFixture fixture)
             ["Automations__Queue__LeaseDuration"] = "00:00:10",
             ["Automations__Queue__ProcessingTimeout"] = "00:00:09",
         });
-        using var handler = new HttpClientHandler { UseCookies = false };
-        using var client = new HttpClient(handler) { BaseAddress = replica.BaseAddress };
-        client.DefaultRequestHeaders.Add("Cookie", user.Cookies.GetCookieHeader(user.Client.BaseAddress!));
-        client.DefaultRequestHeaders.Add("X-CSRF-Token", user.CsrfToken);
+        using var client = replica.CreateClient(user);
 
-        // The replica's own worker is woken by its submit at once; the AppHost's BFF only polls every 2 s, so it
-        // rarely gets there first. When it does, that submission just completes and the test submits again.
-        Guid id = default;
-        string? owner = null;
-        for (var attempt = 0; attempt < 5 && owner is null; attempt++)
-        {
-            using var submit = await client.PostAsJsonAsync($"/api/automations/{Slug}/submit", new { segundos = 60 });
-            Assert.True(submit.StatusCode == HttpStatusCode.Accepted, await DescribeAsync(submit));
-            id = (await JsonAsync(submit)).GetProperty("submissionId").GetGuid();
-            var claimedBy = await WaitForDbAsync<string>(fixture,
-                "SELECT lease_owner FROM submissions WHERE id = @id AND status = 'running'", o => o is not null, ("id", id));
-            if (claimedBy!.Contains($":{replica.ProcessId}:", StringComparison.Ordinal))
-            {
-                owner = claimedBy;
-            }
-        }
+        var (id, owner) = await SubmitUntilReplicaClaimsAsync(fixture, replica, client, seconds: 60);
 
         Assert.True(owner is not null, $"the replica never claimed a submission first:\n{replica.Output}");
 

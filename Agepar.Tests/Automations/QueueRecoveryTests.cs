@@ -34,6 +34,7 @@ public sealed class QueueRecoveryTests(AgeparAppFixture fixture)
         var idArray = ids.ToArray();
         await WaitForDbAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE id = ANY(@ids) AND status = 'running'", n => n >= 3, ("ids", idArray));
 
+        await using var asynchronous = await fixture.AsynchronousReplicationAsync();
         var postgres = await fixture.ContainerIdAsync("postgres");
         var kill = await ProcessRunner.RunAsync(ContainerEngine.Name, ["kill", postgres], Path.GetTempPath(), _ => { });
         Assert.True(kill.ExitCode == 0, kill.Output);
@@ -92,26 +93,9 @@ public sealed class QueueRecoveryTests(AgeparAppFixture fixture)
             // Past 2 s the stopping host aborts the attempt (HostOptions; the default 30 s is also shorter than the job).
             ["shutdownTimeoutSeconds"] = "2",
         });
-        using var handler = new HttpClientHandler { UseCookies = false };
-        using var client = new HttpClient(handler) { BaseAddress = replica.BaseAddress };
-        client.DefaultRequestHeaders.Add("Cookie", user.Cookies.GetCookieHeader(user.Client.BaseAddress!));
-        client.DefaultRequestHeaders.Add("X-CSRF-Token", user.CsrfToken);
+        using var client = replica.CreateClient(user);
 
-        // As in QueueCrashTests: the replica's worker is woken by its own submit; the AppHost's BFF rarely wins.
-        Guid id = default;
-        string? owner = null;
-        for (var attempt = 0; attempt < 5 && owner is null; attempt++)
-        {
-            using var submit = await client.PostAsJsonAsync($"/api/automations/{Slug}/submit", new { segundos = 40 });
-            Assert.True(submit.StatusCode == HttpStatusCode.Accepted, await DescribeAsync(submit));
-            id = (await JsonAsync(submit)).GetProperty("submissionId").GetGuid();
-            var claimedBy = await WaitForDbAsync<string>(fixture,
-                "SELECT lease_owner FROM submissions WHERE id = @id AND status = 'running'", o => o is not null, ("id", id));
-            if (claimedBy!.Contains($":{replica.ProcessId}:", StringComparison.Ordinal))
-            {
-                owner = claimedBy;
-            }
-        }
+        var (id, owner) = await SubmitUntilReplicaClaimsAsync(fixture, replica, client, seconds: 40);
 
         Assert.True(owner is not null, $"the replica never claimed a submission first:\n{replica.Output}");
         var stopping = Stopwatch.StartNew();

@@ -12,6 +12,7 @@ public sealed class OutageTests(AgeparAppFixture fixture)
     public async Task Health_is_503_while_postgres_is_stopped_and_200_after_it_restarts()
     {
         using var client = fixture.CreateBffClient();
+        await using var asynchronous = await fixture.AsynchronousReplicationAsync();
         await fixture.App.ResourceCommands.ExecuteCommandAsync("postgres", "resource-stop");
         try
         {

@@ -128,7 +128,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             }
 
             await _app.ResourceNotifications.WaitForResourceHealthyAsync("bff", cts.Token);
-            await MakeReplicationSynchronousAsync(cts.Token);
+            await SetSynchronousReplicationAsync(on: true, cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -178,18 +178,29 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Once the replica streams, commits on the primary wait until the replica has applied them
-    /// (<c>synchronous_commit = remote_apply</c>): a test that writes and then reads through the panel sees its rows,
+    /// For a test that stops or kills the primary: commits stop waiting for the standby (which must reconnect after
+    /// the primary's return, and would hold every commit until it has) and wait again once the test is over and the
+    /// standby streams again. <c>await using var _ = await fixture.AsynchronousReplicationAsync();</c>
+    /// </summary>
+    public async Task<IAsyncDisposable> AsynchronousReplicationAsync()
+    {
+        await SetSynchronousReplicationAsync(on: false, CancellationToken.None);
+        return new Restore(this);
+    }
+
+    /// <summary>
+    /// On: once the replica streams, commits on the primary wait until the replica has applied them
+    /// (<c>synchronous_commit = remote_apply</c>), so a test that writes and then reads through the panel sees its rows,
     /// as with the simulated replica, instead of racing the replication delay. Production replicas stay asynchronous.
     /// </summary>
-    private async Task MakeReplicationSynchronousAsync(CancellationToken ct)
+    private async Task SetSynchronousReplicationAsync(bool on, CancellationToken ct)
     {
         await using var connection = new Npgsql.NpgsqlConnection(await GetSuperuserConnectionStringAsync());
         await connection.OpenAsync(ct);
-        while (true)
+        while (on)
         {
             await using var streaming = new Npgsql.NpgsqlCommand(
-                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name <> ''", connection);
+                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'", connection);
             if ((long)(await streaming.ExecuteScalarAsync(ct))! > 0)
             {
                 break;
@@ -198,15 +209,22 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             await Task.Delay(500, ct);
         }
 
-        foreach (var sql in new[]
-                 {
-                     "ALTER SYSTEM SET synchronous_standby_names = '*'",
-                     "ALTER SYSTEM SET synchronous_commit = 'remote_apply'",
-                     "SELECT pg_reload_conf()",
-                 })
+        var statements = on
+            ? new[] { "ALTER SYSTEM SET synchronous_standby_names = '*'", "ALTER SYSTEM SET synchronous_commit = 'remote_apply'" }
+            : ["ALTER SYSTEM RESET synchronous_standby_names", "ALTER SYSTEM RESET synchronous_commit"];
+        foreach (var sql in statements.Append("SELECT pg_reload_conf()"))
         {
             await using var command = new Npgsql.NpgsqlCommand(sql, connection);
             await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private sealed class Restore(AgeparAppFixture fixture) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            using var cts = new CancellationTokenSource(StepTimeout);
+            await fixture.SetSynchronousReplicationAsync(on: true, cts.Token);
         }
     }
 

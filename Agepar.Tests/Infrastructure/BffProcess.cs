@@ -85,23 +85,6 @@ public sealed class BffProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGTERM, then waits (bounded) for the graceful shutdown to finish: hosted services run their StopAsync.</summary>
-    public async Task StopAsync()
-    {
-        if (_process.HasExited)
-        {
-            return;
-        }
-
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
-
-        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
-        await _process.WaitForExitAsync(cts.Token);
-    }
-
     /// <summary>
     /// A client whose connections come from <paramref name="source"/>, any address of 127.0.0.0/8: the replica is
     /// reached directly (no proxy in between), so it sees a distinct client IP per test.
@@ -131,6 +114,15 @@ public sealed class BffProcess : IAsyncDisposable
         return new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = AgeparAppFixture.StepTimeout };
     }
 
+    /// <summary>A client for this replica signed in as <paramref name="session"/> (its cookie and CSRF token).</summary>
+    public HttpClient CreateClient(ApiSession session)
+    {
+        var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = BaseAddress, Timeout = AgeparAppFixture.StepTimeout };
+        client.DefaultRequestHeaders.Add("Cookie", session.Cookies.GetCookieHeader(session.Client.BaseAddress!));
+        client.DefaultRequestHeaders.Add("X-CSRF-Token", session.CsrfToken);
+        return client;
+    }
+
     /// <summary>A random loopback address other than 127.0.0.1, so counts keyed by client IP start from zero.</summary>
     public static IPAddress NewLoopbackAddress() =>
         new([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(0, 256), (byte)Random.Shared.Next(1, 255)]);
@@ -146,9 +138,17 @@ public sealed class BffProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>SIGTERM, as an orchestrator stopping the replica: a graceful shutdown. Waits (bounded) for the exit code.</summary>
+    /// <summary>
+    /// SIGTERM, as an orchestrator stopping the replica: a graceful shutdown (hosted services run their StopAsync).
+    /// Waits (bounded) for the exit code; a replica that already exited just returns it.
+    /// </summary>
     public async Task<int> TerminateAsync()
     {
+        if (_process.HasExited)
+        {
+            return _process.ExitCode;
+        }
+
         var signal = await ProcessRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), _ => { });
         Assert.True(signal.ExitCode == 0, signal.Output);
         using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
