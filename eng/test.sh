@@ -43,6 +43,15 @@ if grep -qE '^  Failed ' "$console"; then
   echo "================================================================================================="
 fi
 
+# Code style (.editorconfig): whitespace, layout and style rules, without building again. A violation fails the run
+# and says how to fix it; `dotnet format Agepar.sln` applies the fixes.
+if ! dotnet format Agepar.sln --verify-no-changes --no-restore -v q >"$results/format.log" 2>&1; then
+  echo
+  echo "==================== code style: dotnet format found changes to make (run: dotnet format Agepar.sln) ===================="
+  head -n 40 "$results/format.log"
+  status=1
+fi
+
 # A plain summary line from the TRX counters (what CI reads).
 trx="$(find "$results" -name '*.trx' | head -n 1)"
 if [ -n "$trx" ]; then

@@ -79,8 +79,15 @@ internal sealed partial class AccessDenials(
             var audit = audits.Add(db, AuditActions.AuthAccessDenied, AuditOutcome.Denied, kind: last.Kind, objectType: "endpoint", objectId: last.Endpoint,
                 metadata: new
                 {
-                    status = last.Status, code = summary.Key.Code, method = last.Method, path = last.Path, requirement = last.Requirement,
-                    count = summary.Count, aggregated = true, firstAt = summary.FirstAt, lastAt = summary.LastAt,
+                    status = last.Status,
+                    code = summary.Key.Code,
+                    method = last.Method,
+                    path = last.Path,
+                    requirement = last.Requirement,
+                    count = summary.Count,
+                    aggregated = true,
+                    firstAt = summary.FirstAt,
+                    lastAt = summary.LastAt,
                 });
             audit.Ip = IPAddress.TryParse(summary.Key.Ip, out var ip) ? ip : null;
             audit.ActorUserId = summary.Key.UserId;

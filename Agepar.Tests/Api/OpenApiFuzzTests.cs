@@ -557,30 +557,30 @@ public sealed class OpenApiFuzzTests(AgeparAppFixture fixture, ITestOutputHelper
             case 0:
                 return Pick(random, Texts);
             case 1:
-            {
-                var garbage = new byte[random.Next(0, 64)];
-                random.NextBytes(garbage);
-                return Base64Url(garbage);
-            }
+                {
+                    var garbage = new byte[random.Next(0, 64)];
+                    random.NextBytes(garbage);
+                    return Base64Url(garbage);
+                }
 
             case 2:
                 return Base64Url(Encoding.UTF8.GetBytes(
                     $"{Pick(random, ["9999999999999999999", "-1", "0", "3155378976000000000", "-9223372036854775808", "abc", ""])}:{RandomGuid(random):N}"));
             default:
-            {
-                var length = Pick(random, [17, 25, 17, 25, 16, 24, 26, 9, 1]);
-                var bytes = new byte[length];
-                random.NextBytes(bytes);
-                bytes[0] = Pick(random, [(byte)1, (byte)1, (byte)1, (byte)0, (byte)2, (byte)255]);
-                if (length >= 9)
                 {
-                    var micros = Pick(random, [long.MaxValue, long.MinValue, 0L, -1L, 253402300799999999L, 253402300800000000L, -62135596800000000L,
+                    var length = Pick(random, [17, 25, 17, 25, 16, 24, 26, 9, 1]);
+                    var bytes = new byte[length];
+                    random.NextBytes(bytes);
+                    bytes[0] = Pick(random, [(byte)1, (byte)1, (byte)1, (byte)0, (byte)2, (byte)255]);
+                    if (length >= 9)
+                    {
+                        var micros = Pick(random, [long.MaxValue, long.MinValue, 0L, -1L, 253402300799999999L, 253402300800000000L, -62135596800000000L,
                         -62135596800000001L, 9223372036854775L, random.NextInt64(long.MinValue, long.MaxValue)]);
-                    System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), micros);
-                }
+                        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), micros);
+                    }
 
-                return Base64Url(bytes);
-            }
+                    return Base64Url(bytes);
+                }
         }
     }
 

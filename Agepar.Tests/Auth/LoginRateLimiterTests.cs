@@ -18,7 +18,10 @@ public sealed class LoginRateLimiterTests(AgeparAppFixture fixture)
 {
     private static readonly LoginRateLimitOptions Limits = new()
     {
-        MaxFailuresPerAccountAndIp = 3, MaxFailuresPerAccount = 6, MaxFailuresPerIp = 4, Window = TimeSpan.FromMinutes(15),
+        MaxFailuresPerAccountAndIp = 3,
+        MaxFailuresPerAccount = 6,
+        MaxFailuresPerIp = 4,
+        Window = TimeSpan.FromMinutes(15),
     };
 
     [Fact]

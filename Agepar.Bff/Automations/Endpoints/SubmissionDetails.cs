@@ -30,8 +30,22 @@ internal sealed record SubmissionDetails(
             .Where(s => s.Id == id)
             .Select(s => new
             {
-                s.Id, s.Kind, s.KindVersion, s.Status, s.ActorUserId, s.ActorName, s.ActorEmail, s.Payload, s.Result, s.Error,
-                s.Attempts, s.MaxAttempts, s.RunAfter, s.CreatedAt, s.StartedAt, s.FinishedAt,
+                s.Id,
+                s.Kind,
+                s.KindVersion,
+                s.Status,
+                s.ActorUserId,
+                s.ActorName,
+                s.ActorEmail,
+                s.Payload,
+                s.Result,
+                s.Error,
+                s.Attempts,
+                s.MaxAttempts,
+                s.RunAfter,
+                s.CreatedAt,
+                s.StartedAt,
+                s.FinishedAt,
                 Files = s.Files.OrderBy(f => f.CreatedAt).Select(f => new { f.Id, f.FileName, f.ContentType, f.SizeBytes, f.Sha256 }).ToList(),
             })
             .FirstOrDefaultAsync(cancellationToken);

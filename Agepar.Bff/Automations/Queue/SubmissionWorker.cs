@@ -364,6 +364,6 @@ internal sealed partial class SubmissionWorker(
     [LoggerMessage(LogLevel.Warning, "Shutting down: {InFlight} submissions could not be handed back in time; their leases will expire")]
     private partial void LogReleaseTimedOut(int inFlight);
 
-        [LoggerMessage(LogLevel.Information, "Shutting down: waiting for {InFlight} submissions in flight")]
+    [LoggerMessage(LogLevel.Information, "Shutting down: waiting for {InFlight} submissions in flight")]
     private partial void LogDraining(int inFlight);
 }
