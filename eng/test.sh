@@ -25,7 +25,7 @@ rm -rf "$results"; mkdir -p "$results"
 cd "$root"
 console="$results/console.log"
 set +e
-dotnet test Agepar.sln -c Release --logger "trx;LogFileName=agepar.trx" --logger "console;verbosity=normal" \
+dotnet test Agepar.sln -c Release --logger "trx;LogFilePrefix=agepar" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@" 2>&1 | tee "$console"
 status=${PIPESTATUS[0]}
 set -e
@@ -52,13 +52,15 @@ if ! dotnet format Agepar.sln --verify-no-changes --no-restore -v q >"$results/f
   status=1
 fi
 
-# A plain summary line from the TRX counters (what CI reads).
-trx="$(find "$results" -name '*.trx' | head -n 1)"
-if [ -n "$trx" ]; then
+# A plain summary line from the TRX counters of every test project (what CI reads).
+passed=0; failed=0; total=0; executed=0; reports=0
+while IFS= read -r trx; do
   counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
   get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
-  passed="$(get passed)"; failed="$(get failed)"; total="$(get total)"; executed="$(get executed)"
-  skipped=$(( ${total:-0} - ${executed:-0} ))
-  echo "${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
+  passed=$(( passed + $(get passed) )); failed=$(( failed + $(get failed) ))
+  total=$(( total + $(get total) )); executed=$(( executed + $(get executed) )); reports=$(( reports + 1 ))
+done < <(find "$results" -name '*.trx')
+if [ "$reports" -gt 0 ]; then
+  echo "${passed} passed, ${failed} failed, $(( total - executed )) skipped"
 fi
 exit "$status"

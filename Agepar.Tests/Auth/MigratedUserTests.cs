@@ -11,12 +11,12 @@ public sealed class MigratedUserTests(AgeparAppFixture fixture)
     public async Task A_user_inserted_with_a_portal_hash_signs_in_and_the_hash_is_kept()
     {
         var email = AuthTestData.UniqueEmail("migrated");
-        var id = await AuthTestData.InsertUserAsync(fixture, email, PasswordHasherTests.PortalVector, cpf: TestCpf.New(), roles: "user");
+        var id = await AuthTestData.InsertUserAsync(fixture, email, Argon2Vectors.Portal, cpf: TestCpf.New(), roles: "user");
 
-        using var login = await AuthTestData.LoginAsync(ApiSession.AnonymousClient(fixture), email, PasswordHasherTests.PortalVectorPassword);
+        using var login = await AuthTestData.LoginAsync(ApiSession.AnonymousClient(fixture), email, Argon2Vectors.PortalPassword);
 
         Assert.True(login.StatusCode == HttpStatusCode.OK, await AuthTestData.DescribeAsync(login));
-        Assert.Equal(PasswordHasherTests.PortalVector, await TestSql.ScalarAsync<string>(fixture,
+        Assert.Equal(Argon2Vectors.Portal, await TestSql.ScalarAsync<string>(fixture,
             "SELECT password_hash FROM users WHERE id = @id", ("id", id)));
     }
 
@@ -24,7 +24,7 @@ public sealed class MigratedUserTests(AgeparAppFixture fixture)
     public async Task A_hash_with_outdated_parameters_is_rehashed_at_login()
     {
         var email = AuthTestData.UniqueEmail("rehash");
-        var id = await AuthTestData.InsertUserAsync(fixture, email, PasswordHasherTests.ReferenceVector, roles: "user");
+        var id = await AuthTestData.InsertUserAsync(fixture, email, Argon2Vectors.Reference, roles: "user");
 
         using var login = await AuthTestData.LoginAsync(ApiSession.AnonymousClient(fixture), email, "password");
 

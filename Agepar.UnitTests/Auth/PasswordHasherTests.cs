@@ -1,4 +1,5 @@
 using Agepar.Bff.Auth;
+using Agepar.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace Agepar.Tests.Auth;
@@ -6,17 +7,6 @@ namespace Agepar.Tests.Auth;
 /// <summary>Argon2id interoperability: hashes made by the reference C implementation (libargon2) verify here.</summary>
 public sealed class PasswordHasherTests
 {
-    /// <summary>
-    /// Made by libargon2 (the reference implementation argon2-cffi wraps) with the current portal's parameters:
-    /// <c>argon2id_hash_encoded(t=3, m=65536, p=4, "Senha-de-teste-2024", salt "agepar-fixed-salt", hashlen 32)</c>.
-    /// </summary>
-    public const string PortalVector = "$argon2id$v=19$m=65536,t=3,p=4$YWdlcGFyLWZpeGVkLXNhbHQ$rZhHF1jrINVfdtyFA/cUFF4enit6e4gESBbRqEvz8aw";
-
-    public const string PortalVectorPassword = "Senha-de-teste-2024";
-
-    /// <summary>The phc-winner-argon2 reference test vector: password "password", salt "somesalt", t=2, m=65536, p=1.</summary>
-    public const string ReferenceVector = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
-
     private static PasswordHasher Hasher() => new(Options.Create(new PasswordHashingOptions()));
 
     [Fact]
@@ -24,9 +14,9 @@ public sealed class PasswordHasherTests
     {
         using var hasher = Hasher();
 
-        Assert.Equal(PasswordCheck.Success, hasher.Verify(PortalVector, PortalVectorPassword));
-        Assert.Equal(PasswordCheck.Failed, hasher.Verify(PortalVector, PortalVectorPassword + "x"));
-        Assert.Equal(PasswordCheck.Failed, hasher.Verify(PortalVector, "senha-de-teste-2024"));
+        Assert.Equal(PasswordCheck.Success, hasher.Verify(Argon2Vectors.Portal, Argon2Vectors.PortalPassword));
+        Assert.Equal(PasswordCheck.Failed, hasher.Verify(Argon2Vectors.Portal, Argon2Vectors.PortalPassword + "x"));
+        Assert.Equal(PasswordCheck.Failed, hasher.Verify(Argon2Vectors.Portal, "senha-de-teste-2024"));
     }
 
     [Fact]
@@ -34,10 +24,10 @@ public sealed class PasswordHasherTests
     {
         using var hasher = Hasher();
 
-        Assert.Equal(PasswordCheck.SuccessRehashNeeded, hasher.Verify(ReferenceVector, "password"));
-        Assert.Equal(PasswordCheck.Failed, hasher.Verify(ReferenceVector, "passwore"));
-        Assert.True(hasher.NeedsRehash(ReferenceVector));
-        Assert.False(hasher.NeedsRehash(PortalVector));
+        Assert.Equal(PasswordCheck.SuccessRehashNeeded, hasher.Verify(Argon2Vectors.Reference, "password"));
+        Assert.Equal(PasswordCheck.Failed, hasher.Verify(Argon2Vectors.Reference, "passwore"));
+        Assert.True(hasher.NeedsRehash(Argon2Vectors.Reference));
+        Assert.False(hasher.NeedsRehash(Argon2Vectors.Portal));
     }
 
     [Fact]
