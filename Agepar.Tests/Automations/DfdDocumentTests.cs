@@ -60,6 +60,9 @@ public sealed class DfdDocumentTests
         Assert.All(fonts, name => Assert.Matches(@"^[A-Z]{6}\+Liberation Sans(,Bold)?$", name)); // subset tag + name
         Assert.Contains(fonts, name => name.EndsWith(",Bold", StringComparison.Ordinal));
 
+        // "ễ" is a composite glyph: its parts must be in the subset too, or it renders as a bare "e".
+        EmbeddedFonts.AssertCompositeGlyphsComplete(file.Content);
+
         // Subsetting keeps the file small: the two font files alone are 825 KB.
         Assert.True(file.Content.Length < 60_000, $"PDF is {file.Content.Length} bytes");
     }
