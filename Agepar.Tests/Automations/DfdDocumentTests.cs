@@ -84,6 +84,27 @@ public sealed class DfdDocumentTests
     }
 
     [Fact]
+    public async Task Dfd_cuts_words_wider_than_the_line_without_losing_characters()
+    {
+        // The longest inputs the validator accepts, without a single space to break at.
+        var justificativa = string.Concat(Enumerable.Range(0, 4000).Select(i => "ễabcdefghijklmnopqrstuvwxyzŁ"[i % 28]));
+        var descricao = string.Concat(Enumerable.Range(0, 500).Select(i => "0123456789Ελληνικά"[i % 18]));
+        var (file, _) = await RenderAsync(Body("24.999.006-0", "DAF", "Palavras longas", justificativa,
+            Enumerable.Range(0, 200).Select(_ => Item(descricao, "1", "1,00"))), "Maria");
+
+        var pages = ReadPdf(file.Content);
+        var lines = pages.SelectMany(p => p.Text.Split('\n')).Select(l => l.Normalize(NormalizationForm.FormC)).ToList();
+        var start = lines.FindIndex(l => l.StartsWith("ễabc", StringComparison.Ordinal));
+        var end = lines.FindIndex(l => l.StartsWith("2. Itens da demanda", StringComparison.Ordinal));
+        Assert.True(start >= 0 && end > start + 1, "the justification should span several lines");
+        var alphabet = justificativa.ToHashSet();
+        var body = lines.Skip(start).Take(end - start).Where(l => l.All(alphabet.Contains)); // page footers left out
+        Assert.Equal(justificativa, string.Concat(body));
+        Assert.All(pages, p => Assert.All(p.Letters, l => Assert.InRange(l.BoundingBox.Right, Margin - 1, A4Width - Margin + 1)));
+        Assert.Equal(200 * descricao.Count(c => c is >= '\u0370' and <= '\u03FF'), CountGreek(pages));
+    }
+
+    [Fact]
     public async Task Dfd_breaks_many_items_across_pages_with_header_and_footer_on_each()
     {
         var items = Enumerable.Range(1, 200).Select(i => Item($"Mặt hàng {i:000} — {VietnameseName}", "1", "2,50"));
@@ -122,6 +143,10 @@ public sealed class DfdDocumentTests
         using var document = PdfDocument.Open(pdf, new ParsingOptions { UseLenientParsing = false });
         return [.. document.GetPages().Select(page => (ContentOrderTextExtractor.GetText(page), page.Letters))];
     }
+
+    // Greek letters appear only in the item descriptions here: count them as drawn.
+    private static int CountGreek(IReadOnlyList<(string Text, IReadOnlyList<Letter> Letters)> pages) =>
+        pages.Sum(p => p.Letters.Count(l => l.Value.Length == 1 && l.Value[0] is >= '\u0370' and <= '\u03FF'));
 
     private static int CountOf(string text, string value)
     {
