@@ -133,6 +133,25 @@ public sealed class DfdDocumentTests
         }
     }
 
+    [Fact]
+    public async Task Dfd_pdfs_rendered_at_once_each_carry_their_own_text()
+    {
+        // The queue renders up to QueueOptions.Concurrency documents at a time; PDFsharp's font state is process-wide.
+        var names = Enumerable.Range(1, 8).Select(i => $"{VietnameseName} {i} Łódź").ToList();
+        var files = await Task.WhenAll(names.Select(name => Task.Run(() => RenderAsync(
+            Body($"24.999.1{names.IndexOf(name):00}-0", "DAF", "Paralelo", "Justificativa.",
+                Enumerable.Range(1, 30).Select(i => Item($"Item {i} de {name}", "1", "1,00"))), name))));
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            var pages = ReadPdf(files[i].File.Content);
+            var text = string.Join('\n', pages.Select(p => p.Text)).Normalize(NormalizationForm.FormC);
+            Assert.Contains($"Solicitante: {names[i]} <", text, StringComparison.Ordinal);
+            Assert.Equal(30, CountOf(text, $" de {names[i]}"));
+            EmbeddedFonts.AssertCompositeGlyphsComplete(files[i].File.Content);
+        }
+    }
+
     /// <summary>
     /// Opens <paramref name="pdf"/> without lenient parsing (a broken cross-reference table or stream length fails)
     /// and returns each page's text in reading order, lines separated by '\n', with its letters.
