@@ -1,4 +1,3 @@
-using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 
@@ -18,7 +17,7 @@ internal sealed class PdfFlowLayout : IDisposable
     private const float Bottom = 72;
     private const float LineFactor = 1.35f;
 
-    // Unicode, not WinAnsi: WinAnsi is what limited the hand-written writer to cp1252.
+    // Unicode, not WinAnsi: WinAnsi is cp1252, which has no "ễ", "Ł" or Greek letters.
     private static readonly XPdfFontOptions FontOptions = new(PdfFontEncoding.Unicode, PdfFontEmbedding.TryComputeSubset);
 
     private readonly PdfDocument _document = new();
@@ -30,11 +29,10 @@ internal sealed class PdfFlowLayout : IDisposable
 
     public PdfFlowLayout() => NewPage();
 
-    private static float PageWidth => (float)XUnit.FromMillimeter(210).Point;
-
-    private static float PageHeight => (float)XUnit.FromMillimeter(297).Point;
-
-    private static float Right => PageWidth - Margin;
+    // A4 in points, set on every page so layout and media box agree exactly.
+    private const float PageWidth = 595.28f;
+    private const float PageHeight = 841.89f;
+    private const float Right = PageWidth - Margin;
 
     public static float Width => Right - Left;
 
@@ -257,7 +255,8 @@ internal sealed class PdfFlowLayout : IDisposable
     {
         _graphics?.Dispose();
         var page = _document.AddPage();
-        page.Size = PageSize.A4;
+        page.Width = XUnit.FromPoint(PageWidth);
+        page.Height = XUnit.FromPoint(PageHeight);
         _graphics = XGraphics.FromPdfPage(page);
         _y = Top;
     }
