@@ -51,10 +51,13 @@ public sealed class AutomationFlowTests(AgeparAppFixture fixture)
     [Fact]
     public async Task Dfd_is_processed_and_the_pdf_downloads()
     {
-        using var user = await ApiSession.CreateUserAsync(fixture, "compras");
+        // A name cp1252 cannot encode: the PDF must still carry it, readable as text.
+        const string name = "Nguyễn Thị Ánh";
+        var (_, email, password, _) = await ApiSession.CreateUserAccountAsync(fixture, ["compras"], name);
+        using var user = await ApiSession.LoginAsync(fixture, email, password);
         var protocolo = NewProtocolo();
 
-        var id = await SubmitAcceptedAsync(user.Client, "dfd", DfdBody(protocolo.ToLowerInvariant()));
+        var id = await SubmitAcceptedAsync(user.Client, "dfd", DfdBody(protocolo.ToLowerInvariant(), assunto: "Tradução — Łódź, Ελληνικά"));
         var done = await WaitForStatusAsync(fixture, user.Client, "dfd", id, "done", "error");
 
         Assert.Equal("done", done.GetProperty("status").GetString());
@@ -65,8 +68,11 @@ public sealed class AutomationFlowTests(AgeparAppFixture fixture)
         Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
         Assert.EndsWith(".pdf", download.Content.Headers.ContentDisposition?.FileNameStar, StringComparison.Ordinal);
         var pdf = await download.Content.ReadAsByteArrayAsync();
-        DfdDocumentTests.AssertWellFormedPdf(pdf, out _);
-        Assert.Contains($"({protocolo})", Encoding.Latin1.GetString(pdf), StringComparison.Ordinal);
+        var text = string.Join('\n', DfdDocumentTests.ReadPdf(pdf).Select(p => p.Text)).Normalize(NormalizationForm.FormC);
+        Assert.Contains($"Protocolo: {protocolo}", text, StringComparison.Ordinal);
+        Assert.Contains($"Solicitante: {name} <{email}>", text, StringComparison.Ordinal);
+        Assert.Contains("Assunto: Tradução — Łódź, Ελληνικά", text, StringComparison.Ordinal);
+        Assert.Contains("R$ 13.244,60", text, StringComparison.Ordinal);
         Assert.Equal(1L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submission_files WHERE submission_id = @id", ("id", id)));
     }
 

@@ -4,22 +4,28 @@ using Agepar.Bff.Automations.Validation;
 
 namespace Agepar.Bff.Automations.Dfd;
 
-/// <summary>Lays out the DFD as a PDF: header, identification fields, justification, item table and signature block.</summary>
+/// <summary>
+/// Lays out the DFD as a PDF: header, identification fields, justification, item table (its header repeated on every
+/// page it spans) and signature block.
+/// </summary>
 internal static class DfdDocument
 {
     private const float TableSize = 7.5f;
 
-    // Column widths of the item table, in characters of the fixed-width font.
-    private const int NumberWidth = 3;
-    private const int DescriptionWidth = 40;
-    private const int UnitWidth = 6;
-    private const int QuantityWidth = 13;
-    private const int UnitValueWidth = 18;
-    private const int TotalWidth = 19;
+    // The item table's columns, in points; they add up to the text width (PdfFlowLayout.Width).
+    private static readonly PdfColumn[] Columns =
+    [
+        new(22, AlignRight: true),
+        new(185),
+        new(40),
+        new(66, AlignRight: true),
+        new(82, AlignRight: true),
+        new(PdfFlowLayout.Width - 395, AlignRight: true),
+    ];
 
     public static byte[] Render(DfdData dfd, AutomationJob job, string engine, DateTimeOffset generatedAt)
     {
-        var layout = new PdfFlowLayout();
+        using var layout = new PdfFlowLayout();
         layout.Paragraph("AGÊNCIA REGULADORA DE SERVIÇOS PÚBLICOS DELEGADOS DO PARANÁ — AGEPAR", PdfFont.Bold, 9);
         layout.Space(6);
         layout.Heading("DOCUMENTO DE FORMALIZAÇÃO DA DEMANDA (DFD)", 15);
@@ -42,27 +48,29 @@ internal static class DfdDocument
 
         layout.Heading("2. Itens da demanda", 11);
         layout.Space(2);
-        layout.Line(Row("Nº", "Descrição", "Unid.", "Quantidade", "Valor unitário", "Valor total"), PdfFont.Mono, TableSize);
-        layout.Rule();
+        void Header()
+        {
+            layout.TableRow(Columns, ["Nº", "Descrição", "Unid.", "Quantidade", "Valor unitário", "Valor total"], PdfFont.Bold, TableSize);
+            layout.Rule();
+        }
+
+        Header();
         for (var i = 0; i < dfd.Itens.Count; i++)
         {
             var item = dfd.Itens[i];
-            var description = PdfFlowLayout.Wrap(item.Descricao, PdfFont.Mono, TableSize, DescriptionWidth * 0.6f * TableSize);
-            layout.Line(Row(
+            layout.TableRow(Columns,
+            [
                 (i + 1).ToString(CultureInfo.InvariantCulture),
-                description[0],
+                item.Descricao,
                 item.Unidade,
                 BrazilianFormats.FormatDecimal(item.Quantidade, item.Quantidade == decimal.Truncate(item.Quantidade) ? 0 : 3),
                 BrazilianFormats.FormatMoney(item.ValorUnitario),
-                BrazilianFormats.FormatMoney(item.ValorTotal)), PdfFont.Mono, TableSize);
-            foreach (var continuation in description.Skip(1))
-            {
-                layout.Line(Row("", continuation, "", "", "", ""), PdfFont.Mono, TableSize);
-            }
+                BrazilianFormats.FormatMoney(item.ValorTotal),
+            ], PdfFont.Regular, TableSize, header: Header);
         }
 
         layout.Rule();
-        layout.Line(Row("", "VALOR TOTAL ESTIMADO", "", "", "", BrazilianFormats.FormatMoney(dfd.ValorTotal)), PdfFont.Mono, TableSize);
+        layout.TableRow(Columns, ["", "VALOR TOTAL ESTIMADO", "", "", "", BrazilianFormats.FormatMoney(dfd.ValorTotal)], PdfFont.Bold, TableSize);
         layout.Space(28);
 
         layout.Paragraph("_______________________________________________");
@@ -71,19 +79,5 @@ internal static class DfdDocument
 
         var footer = $"Gerado por {engine} em {generatedAt.UtcDateTime.ToString("dd/MM/yyyy HH:mm", CultureInfo.InvariantCulture)} UTC — submissão {job.SubmissionId}";
         return layout.Build($"DFD {dfd.Protocolo} — {dfd.Assunto}", footer, generatedAt);
-    }
-
-    private static string Row(string number, string description, string unit, string quantity, string unitValue, string total) =>
-        Fit(number, NumberWidth, right: true) + " " + Fit(description, DescriptionWidth) + " " + Fit(unit, UnitWidth) + " "
-        + Fit(quantity, QuantityWidth, right: true) + " " + Fit(unitValue, UnitValueWidth, right: true) + " " + Fit(total, TotalWidth, right: true);
-
-    private static string Fit(string text, int width, bool right = false)
-    {
-        if (text.Length > width)
-        {
-            return text[..(width - 1)] + "…";
-        }
-
-        return right ? text.PadLeft(width) : text.PadRight(width);
     }
 }

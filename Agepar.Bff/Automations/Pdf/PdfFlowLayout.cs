@@ -1,22 +1,38 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
 namespace Agepar.Bff.Automations.Pdf;
 
 /// <summary>
-/// Top-to-bottom text flow over <see cref="PdfDocumentWriter"/>: word wrapping with real glyph widths, page breaks,
-/// and a footer with "Página i de n" on every page.
+/// Top-to-bottom text flow on A4 pages with PDFsharp: word wrapping with the font's real glyph widths, page breaks,
+/// simple tables, and a footer with "Página i de n" on every page. Text is drawn with Liberation Sans in Unicode
+/// (Identity-H with a ToUnicode map), so any name renders and can be copied or searched back out of the PDF; only the
+/// glyphs used are embedded.
 /// </summary>
-internal sealed class PdfFlowLayout
+internal sealed class PdfFlowLayout : IDisposable
 {
     private const float Margin = 56;
     private const float Left = Margin;
-    private const float Right = PdfDocumentWriter.PageWidth - Margin;
-    private const float Top = PdfDocumentWriter.PageHeight - Margin;
+    private const float Top = Margin;
     private const float Bottom = 72;
+    private const float LineFactor = 1.35f;
 
-    private readonly PdfDocumentWriter _pdf = new();
-    private int _page = -1;
+    // Unicode, not WinAnsi: WinAnsi is cp1252, which has no "ễ", "Ł" or Greek letters.
+    private static readonly XPdfFontOptions FontOptions = new(PdfFontEncoding.Unicode, PdfFontEmbedding.TryComputeSubset);
+
+    private readonly PdfDocument _document = new();
+    private readonly Dictionary<(PdfFont, float), XFont> _fonts = [];
+    private XGraphics _graphics = null!;
     private float _y;
 
+    static PdfFlowLayout() => EmbeddedFontResolver.Register();
+
     public PdfFlowLayout() => NewPage();
+
+    // A4 in points, set on every page so layout and media box agree exactly.
+    private const float PageWidth = 595.28f;
+    private const float PageHeight = 841.89f;
+    private const float Right = PageWidth - Margin;
 
     public static float Width => Right - Left;
 
@@ -38,61 +54,125 @@ internal sealed class PdfFlowLayout
     public void Field(string label, string? value, float size = 10)
     {
         var labelText = label + ": ";
-        var labelWidth = WinAnsi.Measure(labelText, PdfFont.Bold, size);
+        var labelWidth = Measure(labelText, PdfFont.Bold, size);
         var lines = Wrap(string.IsNullOrWhiteSpace(value) ? "—" : value.ReplaceLineEndings(" "), PdfFont.Regular, size, Width - labelWidth);
         for (var i = 0; i < lines.Count; i++)
         {
-            EnsureRoom(size * 1.35f);
+            EnsureRoom(size * LineFactor);
             if (i == 0)
             {
-                _pdf.Text(_page, Left, _y, PdfFont.Bold, size, labelText);
+                Draw(labelText, PdfFont.Bold, size, Left, _y, XStringFormats.BaseLineLeft);
             }
 
-            _pdf.Text(_page, Left + labelWidth, _y, PdfFont.Regular, size, lines[i]);
-            _y -= size * 1.35f;
+            Draw(lines[i], PdfFont.Regular, size, Left + labelWidth, _y, XStringFormats.BaseLineLeft);
+            _y += size * LineFactor;
         }
     }
 
-    /// <summary>One unwrapped line (tables in <see cref="PdfFont.Mono"/>).</summary>
+    /// <summary>One unwrapped line.</summary>
     public void Line(string text, PdfFont font, float size, float x = Left)
     {
-        EnsureRoom(size * 1.35f);
-        _pdf.Text(_page, x, _y, font, size, text);
-        _y -= size * 1.35f;
+        EnsureRoom(size * LineFactor);
+        Draw(text, font, size, x, _y, XStringFormats.BaseLineLeft);
+        _y += size * LineFactor;
     }
 
-    public void Space(float points) => _y -= points;
+    /// <summary>
+    /// One table row: each cell wraps inside its column less a 4-point gap (a value wider than its column is cut across
+    /// lines, never truncated), and the row is kept on one page. On a new page, <paramref name="header"/> (if any) is repeated first.
+    /// </summary>
+    public void TableRow(IReadOnlyList<PdfColumn> columns, IReadOnlyList<string> cells, PdfFont font, float size, Action? header = null)
+    {
+        const float Padding = 4;
+        var lineHeight = size * LineFactor;
+        var wrapped = new List<string>[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            wrapped[c] = Wrap(cells[c], font, size, columns[c].Width - Padding);
+        }
+
+        var height = wrapped.Max(lines => lines.Count) * lineHeight;
+        if (_y + height > PageHeight - Bottom && height <= PageHeight - Bottom - Top)
+        {
+            NewPage();
+            header?.Invoke();
+        }
+
+        var x = Left;
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var y = _y;
+            foreach (var line in wrapped[c])
+            {
+                if (columns[c].AlignRight)
+                {
+                    // Right-aligned text keeps the padding on its right, so it never touches the next column.
+                    Draw(line, font, size, x + columns[c].Width - Padding, y, XStringFormats.BaseLineRight);
+                }
+                else
+                {
+                    Draw(line, font, size, x, y, XStringFormats.BaseLineLeft);
+                }
+
+                y += lineHeight;
+            }
+
+            x += columns[c].Width;
+        }
+
+        _y += height;
+    }
+
+    public void Space(float points) => _y += points;
 
     public void Rule()
     {
         EnsureRoom(8);
-        _pdf.Rule(_page, Left, Right, _y + 4);
-        _y -= 8;
+        _graphics.DrawLine(new XPen(XColors.Black, 0.5), Left, _y - 4, Right, _y - 4);
+        _y += 8;
     }
 
     /// <summary>Adds the footers and returns the PDF bytes.</summary>
     public byte[] Build(string title, string footer, DateTimeOffset createdAt)
     {
-        for (var page = 0; page < _pdf.PageCount; page++)
+        _graphics.Dispose();
+        var count = _document.PageCount;
+        for (var i = 0; i < count; i++)
         {
-            _pdf.Rule(page, Left, Right, Bottom - 20);
-            _pdf.Text(page, Left, Bottom - 34, PdfFont.Regular, 8, footer);
-            var number = $"Página {page + 1} de {_pdf.PageCount}";
-            _pdf.Text(page, Right - WinAnsi.Measure(number, PdfFont.Regular, 8), Bottom - 34, PdfFont.Regular, 8, number);
+            using var graphics = XGraphics.FromPdfPage(_document.Pages[i], XGraphicsPdfPageOptions.Append);
+            _graphics = graphics;
+            var baseline = PageHeight - Bottom + 34;
+            graphics.DrawLine(new XPen(XColors.Black, 0.5), Left, PageHeight - Bottom + 20, Right, PageHeight - Bottom + 20);
+            var number = $"Página {i + 1} de {count}";
+            Draw(number, PdfFont.Regular, 8, Right, baseline, XStringFormats.BaseLineRight);
+            // The footer wraps beside the page number rather than running into it.
+            foreach (var line in Wrap(footer, PdfFont.Regular, 8, Width - Measure(number, PdfFont.Regular, 8) - 12))
+            {
+                Draw(line, PdfFont.Regular, 8, Left, baseline, XStringFormats.BaseLineLeft);
+                baseline += 10;
+            }
         }
 
-        return _pdf.Build(title, createdAt);
+        _document.Info.Title = title;
+        _document.Info.Creator = "Portal AGEPAR";
+        _document.Info.CreationDate = createdAt.UtcDateTime;
+        _document.Info.ModificationDate = createdAt.UtcDateTime;
+        using var output = new MemoryStream();
+        _document.Save(output, closeStream: false);
+        return output.ToArray();
     }
 
-    /// <summary>Greedy word wrap; a word wider than the line is cut.</summary>
-    public static List<string> Wrap(string text, PdfFont font, float size, float width)
+    public void Dispose() => _document.Dispose();
+
+    /// <summary>Greedy word wrap with the font's glyph widths; a word wider than the line is cut.</summary>
+    public List<string> Wrap(string text, PdfFont font, float size, float width)
     {
         var lines = new List<string>();
         var current = "";
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var word in Clean(text).Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = current.Length == 0 ? word : current + " " + word;
-            if (WinAnsi.Measure(candidate, font, size) <= width)
+            if (Measure(candidate, font, size) <= width)
             {
                 current = candidate;
                 continue;
@@ -104,12 +184,28 @@ internal sealed class PdfFlowLayout
             }
 
             current = word;
-            while (WinAnsi.Measure(current, font, size) > width && current.Length > 1)
+            while (current.Length > 1 && Measure(current, font, size) > width)
             {
-                var cut = current.Length - 1;
-                while (cut > 1 && WinAnsi.Measure(current[..cut], font, size) > width)
+                // The longest prefix that fits, by bisection: a 4,000-character word costs a dozen measurements per
+                // line, not thousands.
+                int low = 1, high = current.Length - 1;
+                while (low < high)
                 {
-                    cut--;
+                    var middle = (low + high + 1) / 2;
+                    if (Measure(current[..middle], font, size) <= width)
+                    {
+                        low = middle;
+                    }
+                    else
+                    {
+                        high = middle - 1;
+                    }
+                }
+
+                var cut = low;
+                if (char.IsLowSurrogate(current[cut]) && cut > 1)
+                {
+                    cut--; // never split a surrogate pair
                 }
 
                 lines.Add(current[..cut]);
@@ -121,16 +217,53 @@ internal sealed class PdfFlowLayout
         return lines;
     }
 
+    /// <summary>Width of <paramref name="text"/> in points.</summary>
+    public float Measure(string text, PdfFont font, float size) =>
+        text.Length == 0 ? 0 : (float)_graphics.MeasureString(text, Font(font, size)).Width;
+
+    // Tabs and other control characters have no glyph: draw them as spaces.
+    private static string Clean(string text) =>
+        string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? ' ' : source[i];
+            }
+        });
+
+    private void Draw(string text, PdfFont font, float size, float x, float y, XStringFormat format)
+    {
+        if (text.Length > 0)
+        {
+            _graphics.DrawString(Clean(text), Font(font, size), XBrushes.Black, x, y, format);
+        }
+    }
+
+    private XFont Font(PdfFont font, float size)
+    {
+        if (!_fonts.TryGetValue((font, size), out var xfont))
+        {
+            var style = font == PdfFont.Bold ? XFontStyleEx.Bold : XFontStyleEx.Regular;
+            xfont = new XFont(EmbeddedFontResolver.FamilyName, size, style, FontOptions);
+            _fonts[(font, size)] = xfont;
+        }
+
+        return xfont;
+    }
+
     private void NewPage()
     {
-        _pdf.AddPage();
-        _page++;
+        _graphics?.Dispose();
+        var page = _document.AddPage();
+        page.Width = XUnit.FromPoint(PageWidth);
+        page.Height = XUnit.FromPoint(PageHeight);
+        _graphics = XGraphics.FromPdfPage(page);
         _y = Top;
     }
 
     private void EnsureRoom(float height)
     {
-        if (_y - height < Bottom)
+        if (_y + height > PageHeight - Bottom)
         {
             NewPage();
         }
