@@ -69,12 +69,18 @@ public static class AuditActions
     /// <summary>Monthly audit partitions were created.</summary>
     public const string SystemPartitionsCreated = "system.partitions_created";
 
+    /// <summary>
+    /// An event imported from the previous portal whose action has no equivalent here (fileshare, notices, tasks, role
+    /// creation...); the original action is in <c>metadata.legacy_action</c> (docs/import.md).
+    /// </summary>
+    public const string LegacyEvent = "legacy.event";
+
     /// <summary>Every allowed value.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         AuthLogin, AuthLoginFailed, AuthLogout, AuthPasswordChanged, AuthSessionRevoked, AuthAccessDenied,
         UserCreated, UserUpdated, UserBlocked, UserUnblocked, UserRolesChanged, UserPasswordReset,
         SubmissionCreated, SubmissionStarted, SubmissionCompleted, SubmissionFailed, SubmissionCancelled,
-        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated,
+        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated, LegacyEvent,
     ];
 }
