@@ -28,8 +28,13 @@ internal static class AuditImporter
         if (chain)
         {
             // Contiguous ids for the recorded range: no other writer may take an audit id until commit.
-            await using var lockAudits = ctx.Command("LOCK TABLE public.audits IN SHARE ROW EXCLUSIVE MODE; SELECT coalesce(max(id), 0) + 1 FROM audits");
-            firstId = (long)(await lockAudits.ExecuteScalarAsync(ct))!;
+            await using (var lockAudits = ctx.Command("LOCK TABLE public.audits IN SHARE ROW EXCLUSIVE MODE"))
+            {
+                await lockAudits.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var next = ctx.Command("SELECT coalesce(max(id), 0) + 1 FROM audits");
+            firstId = (long)(await next.ExecuteScalarAsync(ct))!;
         }
 
         var existing = await ExistingKeysAsync(ctx, ct);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Agepar.MigrationService.Import;
 
 /// <summary>
@@ -25,9 +27,9 @@ internal sealed class AuditPartitions(ImportContext ctx)
 
     private async Task EnsureMonthAsync(DateTime month, CancellationToken ct)
     {
-        var name = $"audits_y{month:yyyy}m{month:MM}";
-        var from = month.ToString("yyyy-MM-dd") + " 00:00:00+00";
-        var to = month.AddMonths(1).ToString("yyyy-MM-dd") + " 00:00:00+00";
+        var name = string.Create(CultureInfo.InvariantCulture, $"audits_y{month:yyyy}m{month:MM}");
+        var from = month.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
+        var to = month.AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00+00";
         await using var command = ctx.Command("""
             SELECT to_regclass('public.' || quote_ident(@name)) IS NOT NULL,
                    EXISTS (SELECT 1 FROM public.audits_default WHERE occurred_at >= @from::timestamptz AND occurred_at < @to::timestamptz),

@@ -86,7 +86,8 @@ internal static class OldPortalFixtures
     /// <summary>The report line of <paramref name="table"/>: found, imported, present, rejected, warnings, in target, unaccounted.</summary>
     public static long[] ReportRow(string output, string table)
     {
-        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 8 } p && p[0] == table);
+        var line = output.Split('\n').Select(l => l.Trim()).LastOrDefault(l =>
+            l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: 8 } p && p[0] == table && p[1..].All(v => long.TryParse(v, out _)));
         Assert.True(line is not null, $"no report line for {table} in:\n{output}");
         return line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..].Select(long.Parse).ToArray();
     }

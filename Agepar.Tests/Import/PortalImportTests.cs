@@ -1,6 +1,7 @@
 using System.Net;
 using Agepar.Tests.Auth;
 using Agepar.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Agepar.Tests.Import;
 
@@ -9,7 +10,7 @@ namespace Agepar.Tests.Import;
 /// dirty rows, the dry run, the import, the mappings, an Argon2 login of an imported user, and the re-run.
 /// </summary>
 [Collection(AppCollection.Name)]
-public sealed class PortalImportTests(AgeparAppFixture fixture)
+public sealed class PortalImportTests(AgeparAppFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Imports_the_old_portal_reports_dirty_rows_changes_nothing_in_a_dry_run_and_nothing_new_on_a_rerun()
@@ -86,6 +87,7 @@ public sealed class PortalImportTests(AgeparAppFixture fixture)
 
         // Import.
         var run = await OldPortalFixtures.ImportAsync(fixture, "--from", source);
+        output.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("VERIFIED", run.Output);
         Assert.Equal([7, 2, 0, 5, 0, 2, 0], OldPortalFixtures.ReportRow(run.Output, "users"));

@@ -1,12 +1,13 @@
 using Agepar.Tests.Auth;
 using Agepar.Tests.Infrastructure;
+using Xunit.Abstractions;
 using Microsoft.Data.Sqlite;
 
 namespace Agepar.Tests.Import;
 
 /// <summary>The importer from the old portal's SQLite dev database (original-portal.md §1.7): submissions and audits.</summary>
 [Collection(AppCollection.Name)]
-public sealed class SqliteImportTests(AgeparAppFixture fixture)
+public sealed class SqliteImportTests(AgeparAppFixture fixture, ITestOutputHelper output)
 {
     [Fact]
     public async Task Imports_submissions_and_audits_from_the_sqlite_file_with_text_timestamps_and_text_json()
@@ -55,6 +56,7 @@ public sealed class SqliteImportTests(AgeparAppFixture fixture)
         Assert.Equal(0L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE actor_user_id = @a", ("a", actor)));
 
         var run = await OldPortalFixtures.ImportAsync(fixture, "--from", file);
+        output.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Equal([5, 2, 0, 3, 1, 2, 0], OldPortalFixtures.ReportRow(run.Output, "submissions"));
         Assert.Equal([3, 2, 0, 1, 1, 2, 0], OldPortalFixtures.ReportRow(run.Output, "audits"));
