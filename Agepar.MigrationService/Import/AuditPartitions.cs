@@ -16,7 +16,7 @@ internal sealed class AuditPartitions(ImportContext ctx)
 
     public async Task EnsureAsync(IEnumerable<DateTimeOffset> times, CancellationToken ct)
     {
-        foreach (var month in times.Select(t => new DateTime(t.UtcDateTime.Year, t.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc)).Distinct())
+        foreach (var month in times.Select(t => new DateTime(t.UtcDateTime.Year, t.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc)).Distinct().Order())
         {
             if (_ready.Add(month))
             {

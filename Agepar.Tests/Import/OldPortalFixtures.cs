@@ -69,11 +69,15 @@ internal static class OldPortalFixtures
     }
 
     /// <summary>Runs the built migration service's <c>import</c> verb against the fixture's agepar database.</summary>
-    public static async Task<(int ExitCode, string Output)> ImportAsync(AgeparAppFixture fixture, params string[] args)
+    public static Task<(int ExitCode, string Output)> ImportAsync(AgeparAppFixture fixture, params string[] args) =>
+        ImportIntoAsync(fixture, "agepar", args);
+
+    /// <summary>Runs the <c>import</c> verb against <paramref name="database"/> of the fixture's server, as agepar_admin.</summary>
+    public static async Task<(int ExitCode, string Output)> ImportIntoAsync(AgeparAppFixture fixture, string database, params string[] args)
     {
         var dll = Path.Combine(RepoPaths.Root, "Agepar.MigrationService", "bin", ProcessRunner.BuildConfiguration, "net10.0", "Agepar.MigrationService.dll");
         Assert.True(File.Exists(dll), $"{dll} is not built");
-        var admin = await fixture.GetConnectionStringAsync(DbRole.Admin);
+        var admin = await fixture.GetConnectionStringAsync(DbRole.Admin, database);
         var folder = Directory.CreateTempSubdirectory("agepar-import-").FullName;
         return await ProcessRunner.RunAsync("dotnet", [dll, "import", .. args], folder, environment =>
         {
@@ -81,6 +85,24 @@ internal static class OldPortalFixtures
             environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
             environment["ConnectionStrings__agepar-admin"] = admin;
         });
+    }
+
+    /// <summary>A new database owned by agepar_admin, migrated by the migration service (its normal run, no verb).</summary>
+    public static async Task<string> CreateMigratedTargetAsync(AgeparAppFixture fixture)
+    {
+        var name = "agepar_imp_" + Guid.NewGuid().ToString("N")[..10];
+        await using (var admin = await TestSql.OpenAsync(fixture))
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE {name} OWNER agepar_admin", admin))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var (exitCode, output) = await MigrationServiceRunner.RunAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__agepar-admin"] = await fixture.GetConnectionStringAsync(DbRole.Admin, name),
+        });
+        Assert.True(exitCode == 0, output);
+        return name;
     }
 
     /// <summary>The report line of <paramref name="table"/>: found, imported, present, rejected, warnings, in target, unaccounted.</summary>
