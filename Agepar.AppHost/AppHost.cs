@@ -19,18 +19,20 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
     .WithReference(access.Admin)                                 // agepar_admin: DDL
     .WithEnvironment("Provisioning__AdminPassword", access.AdminPassword)
     .WithEnvironment("Provisioning__AppUserPassword", access.AppUserPassword)
+    .WithEnvironment("Provisioning__BackupPassword", access.BackupPassword)
     .WithEnvironment("Provisioning__MonitorPassword", monitoring.MonitorPassword)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);
 
-builder.AddAgeparBackup(settings, access, migrations);
-
+var backup = builder.AddAgeparBackup(settings, access, migrations);               // daily pg_dump + restore check
+var pgbouncer = builder.AddAgeparPgBouncer(settings, postgres, access, migrations); // run mode, optional
+var replica = builder.AddAgeparStreamingReplica(settings, postgres, migrations);   // run mode, Bff:ReadReplica=Streaming
 var exporter = builder.AddAgeparPostgresExporter(settings, postgres, monitoring, migrations);
 
 var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
-    .WithAgeparAppDatabase(builder, settings, postgres, access, migrations) // agepar_user: DML only
+    .WithAgeparAppDatabase(builder, access, pgbouncer) // agepar_user: DML only
     .WithReference(redis)
-    .WithAgeparReadReplica(builder, settings, access)
+    .WithAgeparReadReplica(builder, settings, access, replica)
     .WithBootstrapAdmin(bootstrapAdmin)
     .WithAgeparMetricsEndpoint(monitoring)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
@@ -42,6 +44,6 @@ var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithExtraEnvironment(builder, settings.BffEnvironment)
     .WithExternalHttpEndpoints();
 
-builder.AddAgeparPrometheus(settings, monitoring, exporter, bff);
+var prometheus = builder.AddAgeparPrometheus(settings, monitoring, exporter, bff); // run mode, on the host
 
 builder.Build().Run();

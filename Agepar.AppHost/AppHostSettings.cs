@@ -56,7 +56,7 @@ internal sealed record AppHostSettings(
             : throw new InvalidOperationException("Backup:RetentionDays must be between 1 and 3650."),
         ReadReplica: Enum.TryParse<ReadReplicaMode>(config["Bff:ReadReplica"] is { Length: > 0 } mode ? mode : nameof(ReadReplicaMode.None), ignoreCase: true, out var replica)
             ? replica
-            : throw new InvalidOperationException($"Bff:ReadReplica must be None, Simulated or External; got '{config["Bff:ReadReplica"]}'."),
+            : throw new InvalidOperationException($"Bff:ReadReplica must be None, Simulated, External or Streaming; got '{config["Bff:ReadReplica"]}'."),
         PgBouncerEnabled: config.GetValue("PgBouncer:Enabled", false),
         PgBouncerImage: config["PgBouncer:Image"] is { Length: > 0 } pgbouncerImage ? pgbouncerImage.Trim() : "agepar.local/library/pgbouncer:1.18",
         ExporterEnabled: config.GetValue("Monitoring:Exporter:Enabled", true),
@@ -109,4 +109,7 @@ internal enum ReadReplicaMode
 
     /// <summary>A real replica: the connection string comes from the <c>agepar-replica</c> parameter (azd asks for it).</summary>
     External,
+
+    /// <summary>Run mode: a real hot standby container kept by streaming replication (<c>postgres-replica</c>).</summary>
+    Streaming,
 }

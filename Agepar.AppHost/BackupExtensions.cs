@@ -9,7 +9,8 @@ internal static class BackupExtensions
 
     /// <summary>
     /// The daily backup job: a container of the same PostgreSQL 15 image as the database (so <c>pg_dump</c> matches the
-    /// server) running <c>Backup/agepar-backup.sh</c> as <c>agepar_admin</c>, never the superuser. It writes
+    /// server) running <c>Backup/agepar-backup.sh</c> as the read-only <c>agepar_backup</c> (member of <c>pg_read_all_data</c>),
+    /// never the owner or the superuser. It writes
     /// <c>pg_dump</c> custom-format files with a checksum and exact row counts to a volume, restore-checks each new backup
     /// in a scratch server and deletes backups past the retention. It starts once the migrations completed (the role
     /// exists then) and backs up at once when no backup is younger than a day.
@@ -28,7 +29,7 @@ internal static class BackupExtensions
             .WithEntrypoint("bash")
             .WithArgs("-c", "exec bash -c \"$AGEPAR_BACKUP_SCRIPT\" agepar-backup daemon")
             .WithEnvironment("AGEPAR_BACKUP_SCRIPT", script)
-            .WithEnvironment("AGEPAR_DB", access.Admin.Resource.ConnectionStringExpression)
+            .WithEnvironment("AGEPAR_DB", access.Backup.Resource.ConnectionStringExpression)
             .WithEnvironment("BACKUP_DIR", BackupDirectory)
             .WithEnvironment("BACKUP_AT", settings.BackupAt)
             .WithEnvironment("BACKUP_RETENTION_DAYS", settings.BackupRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture))

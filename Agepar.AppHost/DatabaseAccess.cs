@@ -3,14 +3,18 @@ using Aspire.Hosting.ApplicationModel;
 namespace Agepar.AppHost;
 
 /// <summary>
-/// The two login roles of the Agepar database and their connection strings. The superuser never reaches a service
-/// at runtime: the migration service gets it for provisioning only; the BFF gets <c>agepar_user</c>.
+/// The three login roles of the Agepar database and their connection strings. The superuser never reaches a service
+/// at runtime: the migration service gets it for provisioning only; the BFF gets <c>agepar_user</c>; the backup job
+/// gets the read-only <c>agepar_backup</c>. <c>agepar_admin</c> (the schema owner) goes to the one-shot migration
+/// service only, so no always-on component holds a credential that can change audits or the schema.
 /// </summary>
 internal sealed record DatabaseAccess(
     IResourceBuilder<ParameterResource> AdminPassword,
     IResourceBuilder<ParameterResource> AppUserPassword,
+    IResourceBuilder<ParameterResource> BackupPassword,
     IResourceBuilder<ConnectionStringResource> Admin,
-    IResourceBuilder<ConnectionStringResource> App);
+    IResourceBuilder<ConnectionStringResource> App,
+    IResourceBuilder<ConnectionStringResource> Backup);
 
 internal static class DatabaseAccessExtensions
 {
@@ -21,6 +25,8 @@ internal static class DatabaseAccessExtensions
             "agepar-admin-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
         var appPassword = builder.AddParameter(
             "agepar-user-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        var backupPassword = builder.AddParameter(
+            "agepar-backup-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
         // TLS mode of every service connection. No default is published: a deployment must choose (Production refuses < Require).
         var sslMode = builder.AddParameterWithDefault("db-sslmode", "Prefer", publishDefault: false);
 
@@ -31,7 +37,8 @@ internal static class DatabaseAccessExtensions
 
         var admin = builder.AddConnectionString("agepar-admin", For("agepar_admin", adminPassword));
         var app = builder.AddConnectionString("agepar-app", For("agepar_user", appPassword));
-        return new DatabaseAccess(adminPassword, appPassword, admin, app);
+        var backup = builder.AddConnectionString("agepar-backup", For("agepar_backup", backupPassword));
+        return new DatabaseAccess(adminPassword, appPassword, backupPassword, admin, app, backup);
     }
 }
 
@@ -39,9 +46,16 @@ internal static class ReadReplicaExtensions
 {
     /// <summary>Gives the BFF <c>ConnectionStrings:agepar-replica</c> as <see cref="AppHostSettings.ReadReplica"/> says.</summary>
     public static IResourceBuilder<ProjectResource> WithAgeparReadReplica(
-        this IResourceBuilder<ProjectResource> bff, IDistributedApplicationBuilder builder, AppHostSettings settings, DatabaseAccess access) =>
+        this IResourceBuilder<ProjectResource> bff, IDistributedApplicationBuilder builder, AppHostSettings settings, DatabaseAccess access,
+        IResourceBuilder<ContainerResource>? streamingReplica) =>
         settings.ReadReplica switch
         {
+            ReadReplicaMode.Streaming when streamingReplica is not null => bff.WithEnvironment(
+                "ConnectionStrings__agepar-replica",
+                ReferenceExpression.Create(
+                    $"Host={streamingReplica.GetEndpoint("tcp").Property(EndpointProperty.Host)};Port={streamingReplica.GetEndpoint("tcp").Property(EndpointProperty.Port)};" +
+                    $"Database=agepar;Username=agepar_user;Password={access.AppUserPassword}"))
+                .WaitFor(streamingReplica),
             ReadReplicaMode.Simulated => bff.WithEnvironment(
                 "ConnectionStrings__agepar-replica",
                 ReferenceExpression.Create($"{access.App.Resource.ConnectionStringExpression};Options=-c default_transaction_read_only=on")),

@@ -5,27 +5,22 @@ namespace Agepar.AppHost;
 internal static class PgBouncerExtensions
 {
     /// <summary>
-    /// The BFF's application connection (<c>ConnectionStrings:agepar</c>, as <c>agepar_user</c>): straight to postgres,
-    /// or — run mode with <c>PgBouncer:Enabled</c> — through a pgBouncer container in transaction pooling mode, with
-    /// <c>Database__PgBouncer=true</c> so Npgsql neither prepares statements nor resets sessions. Deployments connect
-    /// directly; a managed pgBouncer (e.g. Azure Database for PostgreSQL's) is configured there by connection string.
+    /// Run mode with <c>PgBouncer:Enabled</c>: a pgBouncer container in transaction pooling mode in front of postgres,
+    /// passing <c>agepar_user</c> through. Null otherwise: deployments connect directly, and a managed pgBouncer (e.g.
+    /// Azure Database for PostgreSQL's) is configured there by connection string.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithAgeparAppDatabase(
-        this IResourceBuilder<ProjectResource> bff,
-        IDistributedApplicationBuilder builder,
-        AppHostSettings settings,
-        IResourceBuilder<PostgresServerResource> postgres,
-        DatabaseAccess access,
-        IResourceBuilder<ProjectResource> migrations)
+    public static IResourceBuilder<ContainerResource>? AddAgeparPgBouncer(
+        this IDistributedApplicationBuilder builder, AppHostSettings settings, IResourceBuilder<PostgresServerResource> postgres,
+        DatabaseAccess access, IResourceBuilder<ProjectResource> migrations)
     {
         if (!builder.ExecutionContext.IsRunMode || !settings.PgBouncerEnabled)
         {
-            return bff.WithReference(access.App, connectionName: "agepar");
+            return null;
         }
 
         var image = ContainerImageReference.Parse(settings.PgBouncerImage, "PgBouncer:Image");
         var server = postgres.Resource.PrimaryEndpoint;
-        var pgbouncer = builder.AddContainer("pgbouncer", image.Image, image.Tag)
+        return builder.AddContainer("pgbouncer", image.Image, image.Tag)
             .WithImageRegistry(image.Registry)
             .WithEnvironment("PGBOUNCER_DB_HOST", server.Property(EndpointProperty.Host))
             .WithEnvironment("PGBOUNCER_DB_PORT", server.Property(EndpointProperty.Port))
@@ -34,6 +29,21 @@ internal static class PgBouncerExtensions
             .WithEnvironment("PGBOUNCER_PASSWORD", access.AppUserPassword)
             .WithEndpoint(targetPort: 6432, name: "tcp", scheme: "tcp")
             .WaitForCompletion(migrations);
+    }
+
+    /// <summary>
+    /// The BFF's application connection (<c>ConnectionStrings:agepar</c>, as <c>agepar_user</c>): straight to postgres,
+    /// or through <paramref name="pgbouncer"/> with <c>Database__PgBouncer=true</c>, so Npgsql neither prepares
+    /// statements nor resets sessions.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithAgeparAppDatabase(
+        this IResourceBuilder<ProjectResource> bff, IDistributedApplicationBuilder builder, DatabaseAccess access,
+        IResourceBuilder<ContainerResource>? pgbouncer)
+    {
+        if (pgbouncer is null)
+        {
+            return bff.WithReference(access.App, connectionName: "agepar");
+        }
 
         // The local hop to pgBouncer is plain TCP on the machine; pgBouncer → postgres uses TLS when offered.
         var endpoint = pgbouncer.GetEndpoint("tcp");

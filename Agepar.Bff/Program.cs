@@ -1,3 +1,4 @@
+using Agepar.Bff.Audits.Chain;
 using Agepar.Bff.Auth;
 using Agepar.Bff.Automations;
 using Agepar.Bff.Control;
@@ -20,13 +21,16 @@ builder.AddAgeparApiPlumbing();
 builder.AddAgeparAuth();
 builder.AddAgeparAutomations();
 builder.AddAgeparMaintenance();
+builder.AddAgeparAuditChain();
 builder.AddAgeparMonitoring();
 builder.AddPrometheusEndpoint();
 
 var app = builder.Build();
 
-app.UsePrometheusEndpoint();
+// Plumbing first: its exception handler and status-code pages wrap everything after it, so every error any later
+// middleware answers without a body (the metrics token's 401 included) still becomes a ProblemDetails.
 app.UseAgeparApiPlumbing();
+app.UsePrometheusEndpoint();
 app.UseAgeparAuth();
 app.MapDefaultEndpoints(showDetails: context => context.GetCurrentUser()?.IsAdmin == true);
 app.MapAuthApi();
@@ -34,6 +38,7 @@ app.MapUsersAdminApi();
 app.MapAutomationsApi();
 app.MapControlPanelApi();
 app.MapMaintenanceApi();
+app.MapAuditChainApi();
 app.MapMonitoringApi();
 
 app.Run();

@@ -9,11 +9,17 @@ public static class DatabaseObjects
     /// <summary>Login role of the BFF: DML on the app tables, SELECT/INSERT only on audits. Created by provisioning, not by migrations.</summary>
     public const string AppRole = "agepar_user";
 
+    /// <summary>Login role of the backup job: CONNECT and membership of <c>pg_read_all_data</c>, nothing else. Created by provisioning.</summary>
+    public const string BackupRole = "agepar_backup";
+
     /// <summary>Login role that owns the schema and runs migrations. Created by provisioning, not by migrations.</summary>
     public const string AdminRole = "agepar_admin";
 
     /// <summary>postgres_exporter's login role: CONNECT and membership of <c>pg_monitor</c> only.</summary>
     public const string MonitorRole = "agepar_monitor";
+
+    /// <summary>Login role of the run-mode streaming replica: LOGIN REPLICATION, created only when that replica is wanted.</summary>
+    public const string ReplicationRole = "agepar_replicator";
 
     /// <summary><c>ensure_audit_partitions(p_months_ahead int DEFAULT 3) RETURNS SETOF text</c>: creates the monthly audit partitions for the current month and the next months, returning the names created.</summary>
     public const string EnsureAuditPartitionsFunction = "ensure_audit_partitions";

@@ -60,7 +60,7 @@ internal sealed partial class MigrationWorker(
 
         await ProvisionAsync(ct);
 
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        var pending = await PendingMigrationsAsync(db, ct);
         var applied = new List<string>();
         if (pending.Count == 0)
         {
@@ -84,6 +84,9 @@ internal sealed partial class MigrationWorker(
             LogApplying(applied.Count, string.Join(", ", applied));
             var migrator = db.GetService<IMigrator>();
             var strategy = db.Database.CreateExecutionStrategy();
+            // EF reads the history table before it creates it; creating it first (idempotent, as EF itself would)
+            // spares a clean database the failed query EF logs as an error.
+            await strategy.ExecuteAsync(async () => await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct));
             await strategy.ExecuteAsync(async () => await migrator.MigrateAsync(target, ct));
             LogApplied(applied.Count, target);
         }
@@ -110,9 +113,20 @@ internal sealed partial class MigrationWorker(
         await provisioner.ProvisionAsync(connectionString, provisioningOptions.Value, ct);
     }
 
+    /// <summary>
+    /// The migrations not yet applied. On a database without a history table every migration is pending: asked
+    /// through the catalog first, because EF's own query of a missing history table fails and logs that failure as an
+    /// error (a red "Failed executing DbCommand" on a clean first run) although nothing is wrong.
+    /// </summary>
+    private static async Task<List<string>> PendingMigrationsAsync(AgeparDbContext db, CancellationToken ct) =>
+        await db.Database.SqlQueryRaw<bool>(
+                $"SELECT to_regclass('public.{DatabaseObjects.MigrationsHistoryTable}') IS NOT NULL AS \"Value\"").SingleAsync(ct)
+            ? [.. await db.Database.GetPendingMigrationsAsync(ct)]
+            : [.. db.Database.GetMigrations()];
+
     private async Task WritePlanAsync(AgeparDbContext db, MigrationOptions options, CancellationToken ct)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        var pending = await PendingMigrationsAsync(db, ct);
         var script = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
         var folder = Path.GetFullPath(options.PlanOutputPath);
         Directory.CreateDirectory(folder);

@@ -5,20 +5,25 @@ namespace Agepar.MigrationService;
 
 /// <summary>
 /// Step 1, with a privileged connection: creates or updates <c>agepar_admin</c> (owns the database and schema
-/// <c>public</c>; DDL), <c>agepar_user</c> (CONNECT, USAGE, DML through default privileges) and <c>agepar_monitor</c>
-/// (CONNECT, member of <c>pg_monitor</c>: statistics for postgres_exporter, no table data), revokes what PUBLIC
+/// <c>public</c>; DDL), <c>agepar_user</c> (CONNECT, USAGE, DML through default privileges), <c>agepar_backup</c>
+/// (CONNECT, member of <c>pg_read_all_data</c>: the backup job reads and can change nothing), <c>agepar_monitor</c>
+/// (CONNECT, member of <c>pg_monitor</c>: statistics for postgres_exporter, no table data) and, when a streaming
+/// replica is wanted, <c>agepar_replicator</c> (LOGIN REPLICATION); revokes what PUBLIC
 /// had, and creates pg_stat_statements (it needs a superuser). Idempotent: a second run changes nothing.
 /// </summary>
 internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
 {
     private const string Admin = DatabaseObjects.AdminRole;
     private const string App = DatabaseObjects.AppRole;
+    private const string Backup = DatabaseObjects.BackupRole;
     private const string Monitor = DatabaseObjects.MonitorRole;
+    private const string Replicator = DatabaseObjects.ReplicationRole;
 
     public async Task ProvisionAsync(string connectionString, ProvisioningOptions options, CancellationToken ct)
     {
         var adminPassword = Require(options.AdminPassword, nameof(options.AdminPassword));
         var appPassword = Require(options.AppUserPassword, nameof(options.AppUserPassword));
+        var backupPassword = Require(options.BackupPassword, nameof(options.BackupPassword));
         var monitorPassword = Require(options.MonitorPassword, nameof(options.MonitorPassword));
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -27,7 +32,13 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
 
         await EnsureRoleAsync(connection, Admin, adminPassword, ct);
         await EnsureRoleAsync(connection, App, appPassword, ct);
+        await EnsureRoleAsync(connection, Backup, backupPassword, ct);
         await EnsureRoleAsync(connection, Monitor, monitorPassword, ct);
+        if (!string.IsNullOrEmpty(options.ReplicationPassword))
+        {
+            // Only where a streaming replica is wanted: REPLICATION lets the role copy the whole cluster (pg_basebackup).
+            await EnsureRoleAsync(connection, Replicator, options.ReplicationPassword, ct, replication: true);
+        }
 
         // Identifiers come from constants and current_database(); format(%I) quotes them.
         await ExecuteAsync(connection, $"""
@@ -37,12 +48,16 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
               EXECUTE format('ALTER DATABASE %I OWNER TO {Admin}', db);
               EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db);
               EXECUTE format('GRANT CONNECT ON DATABASE %I TO {App}', db);
+              EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Backup}', db);
               EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Monitor}', db);
             END
             $do$;
             ALTER SCHEMA public OWNER TO {Admin};
             REVOKE ALL ON SCHEMA public FROM PUBLIC;
             GRANT USAGE ON SCHEMA public TO {App};
+            -- The backup job reads everything and can change nothing: pg_read_all_data (PostgreSQL 14+) is SELECT on
+            -- every table and USAGE on every schema, present and future; it confers no write and no DDL.
+            GRANT pg_read_all_data TO {Backup};
             -- postgres_exporter's login: pg_monitor reads statistics and settings (pg_stat_*, pg_settings), never table data.
             GRANT pg_monitor TO {Monitor};
             ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {App};
@@ -52,10 +67,10 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
             """, ct);
 
         await tx.CommitAsync(ct);
-        LogProvisioned(Admin, App, connection.Database);
+        LogProvisioned(Admin, App, Backup, connection.Database);
     }
 
-    private async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct)
+    private async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct, bool replication = false)
     {
         await using var read = new NpgsqlCommand("SELECT rolpassword FROM pg_authid WHERE rolname = $1", connection)
         {
@@ -69,7 +84,7 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
         }
 
         // Attributes are re-asserted every run (someone may have widened them by hand).
-        await ExecuteAsync(connection, $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS", ct);
+        await ExecuteAsync(connection, $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE {(replication ? "REPLICATION" : "NOREPLICATION")} NOBYPASSRLS", ct);
 
         var passwordChanged = !ScramVerifier.Matches(existing as string, password);
         if (passwordChanged)
@@ -99,6 +114,6 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
     [LoggerMessage(LogLevel.Information, "Role {Role} {Outcome}; password changed: {PasswordChanged}")]
     private partial void LogRole(string role, string outcome, bool passwordChanged);
 
-    [LoggerMessage(LogLevel.Information, "Provisioned {AdminRole} (owner, DDL) and {AppRole} (DML only) on database {Database}")]
-    private partial void LogProvisioned(string adminRole, string appRole, string database);
+    [LoggerMessage(LogLevel.Information, "Provisioned {AdminRole} (owner, DDL), {AppRole} (DML only) and {BackupRole} (read only) on database {Database}")]
+    private partial void LogProvisioned(string adminRole, string appRole, string backupRole, string database);
 }

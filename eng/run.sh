@@ -19,6 +19,13 @@ done < <(AGEPAR_ENGINE="$engine" "$here/ensure-images.sh")
 [ "$engine" = podman ] && export ASPIRE_CONTAINER_RUNTIME=podman
 [ "${PgAdmin__Enabled:-true}" = false ] && log "pgAdmin: no image available here, starting without it"
 
+# The AppHost warns on every start (a banner on the dashboard) unless the ASP.NET development certificate exists and
+# is trusted for this user: create and trust it once (on Linux this trusts it in the user's .NET root store).
+if ! dotnet dev-certs https --check --trust >/dev/null 2>&1; then
+  log "creating and trusting the ASP.NET development certificate for this user (one time)"
+  dotnet dev-certs https --trust >/dev/null 2>&1 || log "could not trust the development certificate: the dashboard will show a banner"
+fi
+
 cd "$root"
 log "starting the AppHost: dashboard http://localhost:15080 (login link below), BFF http://localhost:5080"
 exec dotnet run --project Agepar.AppHost --launch-profile http -- "$@"

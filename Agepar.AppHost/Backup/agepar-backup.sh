@@ -6,21 +6,24 @@
 #
 #   agepar-backup daemon        back up at BACKUP_AT (UTC) every day, and at once when no backup is younger than a day
 #   agepar-backup now           one backup now: dump, checksum, restore check, retention (exit 0 = all good)
-#   agepar-backup verify [FILE] restore FILE (default: the newest) into a scratch server and compare row counts
+#   agepar-backup verify [FILE] restore FILE (default: the newest) into a scratch server, compare row counts and chain head
 #   agepar-backup list          the backups present, oldest first
 #
 # From the host:  docker exec <backup container> bash -c 'bash -c "$AGEPAR_BACKUP_SCRIPT" agepar-backup now'
 #
 # Environment:
-#   AGEPAR_DB               Npgsql connection string of agepar_admin (Host=…;Port=…;Database=…;Username=…;Password=…;SSL Mode=…)
+#   AGEPAR_DB               Npgsql connection string of agepar_backup (read only: pg_read_all_data) (Host=…;Port=…;Database=…;Username=…;Password=…;SSL Mode=…)
 #   BACKUP_DIR              where backups are written (a volume; default /backups)
 #   BACKUP_AT               daily time, UTC, HH:MM (default 02:00)
 #   BACKUP_RETENTION_DAYS   backups older than this are deleted; the newest one is always kept (default 30)
 #   BACKUP_VERIFY           true: restore-check every new backup (default true)
 #
-# Each backup is three files: agepar-<UTC timestamp>.dump (pg_dump custom format), .dump.sha256 and .dump.counts (the
-# exact row count of every table, taken in the dump's own snapshot). Nothing is left behind by a failed run.
+# Each backup is four files: agepar-<UTC timestamp>.dump (pg_dump custom format), .dump.sha256, .dump.counts (the
+# exact row count of every table, taken in the dump's own snapshot) and .dump.chain (the audit chain head in that
+# snapshot: "seq|link hex|sealed_at", a checkpoint kept outside the database). Nothing is left behind by a failed run.
 set -euo pipefail
+# Backups hold every password hash and audit row: only the job's own user may read them.
+umask 077
 
 BACKUP_DIR="${BACKUP_DIR:-/backups}"
 BACKUP_AT="${BACKUP_AT:-02:00}"
@@ -42,7 +45,7 @@ fi
 
 # AGEPAR_DB (Npgsql keywords) → libpq environment. Values must not contain ';'.
 connect_from_env() {
-  [ -n "${AGEPAR_DB:-}" ] || die "AGEPAR_DB (the agepar_admin connection string) is not set"
+  [ -n "${AGEPAR_DB:-}" ] || die "AGEPAR_DB (the agepar_backup connection string) is not set"
   local part key value
   IFS=';' read -ra parts <<<"$AGEPAR_DB"
   for part in "${parts[@]}"; do
@@ -67,6 +70,10 @@ COUNT_SQL="SELECT coalesce(string_agg(format('SELECT %L || ''|'' || count(*) FRO
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
 
+# The audit chain head ("chain|seq|link hex|sealed_at"; seq 0 before anything was sealed): the backup's checkpoint.
+CHAIN_SQL="SELECT 'chain|' || coalesce((SELECT seq || '|' || encode(link, 'hex') || '|' || to_char(sealed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
+  FROM public.audit_seals ORDER BY seq DESC LIMIT 1), '0|' || repeat('0', 64) || '|');"
+
 backup_now() {
   connect_from_env
   mkdir -p "$BACKUP_DIR"
@@ -75,7 +82,7 @@ backup_now() {
   local stamp name partial
   stamp="$(date -u +%Y%m%dT%H%M%SZ)"; name="agepar-$stamp.dump"; partial="$BACKUP_DIR/.$name.partial"
   # shellcheck disable=SC2064
-  trap "rm -f '$partial' '$partial.counts'" EXIT
+  trap "rm -f '$partial' '$partial.counts' '$partial.chain'" EXIT
   log "backing up $PGDATABASE on $PGHOST:${PGPORT:-5432} as $PGUSER → $BACKUP_DIR/$name"
 
   # One REPEATABLE READ transaction exports its snapshot: the row counts and pg_dump see exactly the same data.
@@ -84,12 +91,13 @@ backup_now() {
   printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" "SELECT pg_export_snapshot();" >&"${PSQL[1]}"
   read -r -t 60 snapshot <&"${PSQL[0]}" || die "could not open a snapshot on $PGHOST"
   [[ "$snapshot" =~ ^[0-9A-F-]+$ ]] || die "could not open a snapshot: $snapshot"
-  printf '%s\n' "$COUNT_SQL \\gexec" "SELECT 'agepar-backup:end';" >&"${PSQL[1]}"
+  printf '%s\n' "$COUNT_SQL \\gexec" "$CHAIN_SQL" "SELECT 'agepar-backup:end';" >&"${PSQL[1]}"
   : >"$partial.counts"
+  : >"$partial.chain"
   while read -r -t 600 line <&"${PSQL[0]}"; do
     [ "$line" = "agepar-backup:end" ] && break
     [[ "$line" == *"|"* ]] || die "counting rows: $line"
-    echo "$line" >>"$partial.counts"
+    if [[ "$line" == chain\|* ]]; then echo "${line#chain|}" >"$partial.chain"; else echo "$line" >>"$partial.counts"; fi
   done
   [ "$line" = "agepar-backup:end" ] || die "counting rows did not finish"
 
@@ -99,10 +107,12 @@ backup_now() {
   wait "$PSQL_PID" 2>/dev/null || true
 
   mv "$partial.counts" "$BACKUP_DIR/$name.counts"
+  mv "$partial.chain" "$BACKUP_DIR/$name.chain"
   mv "$partial" "$BACKUP_DIR/$name"
   (cd "$BACKUP_DIR" && sha256sum "$name" >"$name.sha256")
   trap - EXIT
   log "wrote $name ($(du -h "$BACKUP_DIR/$name" | cut -f1), $(wc -l <"$BACKUP_DIR/$name.counts") tables, $(awk -F'|' '{s+=$2} END {print s+0}' "$BACKUP_DIR/$name.counts") rows)"
+  log "audit chain checkpoint of $name: $(cat "$BACKUP_DIR/$name.chain")"
 
   if [ "$BACKUP_VERIFY" = true ]; then verify "$BACKUP_DIR/$name"; fi
   prune
@@ -127,11 +137,17 @@ verify() {
   scratch pg_restore -d agepar_restore --no-owner --no-acl --exit-on-error "$file" 2>"$SCRATCH/restore.log" \
     || { tail -n 20 "$SCRATCH/restore.log" >&2; die "pg_restore of $(basename "$file") failed"; }
   printf '%s\n' "$COUNT_SQL \\gexec" | scratch psql -X -q -A -t -v ON_ERROR_STOP=1 -d agepar_restore -f - | sort >"$SCRATCH/restored.counts"
-  if [ -f "$file.counts" ]; then
-    sort "$file.counts" >"$SCRATCH/expected.counts"
-    if ! diff -u "$SCRATCH/expected.counts" "$SCRATCH/restored.counts" >"$SCRATCH/diff" 2>&1; then
-      cat "$SCRATCH/diff" >&2; die "restore check of $(basename "$file"): row counts differ"
-    fi
+  # Without the counts there is nothing to compare: that is a failed check, never a silent pass.
+  [ -f "$file.counts" ] && [ -r "$file.counts" ] && sort "$file.counts" >"$SCRATCH/expected.counts" 2>/dev/null \
+    || die "restore check of $(basename "$file"): $(basename "$file").counts is missing or unreadable, row counts cannot be compared"
+  if ! diff -u "$SCRATCH/expected.counts" "$SCRATCH/restored.counts" >"$SCRATCH/diff" 2>&1; then
+    cat "$SCRATCH/diff" >&2; die "restore check of $(basename "$file"): row counts differ"
+  fi
+  if [ -f "$file.chain" ]; then
+    local restored_chain
+    restored_chain="$(scratch psql -X -q -A -t -v ON_ERROR_STOP=1 -d agepar_restore -c "$CHAIN_SQL")"
+    [ "chain|$(cat "$file.chain")" = "$restored_chain" ] \
+      || die "restore check of $(basename "$file"): audit chain head differs ($(cat "$file.chain") recorded, ${restored_chain#chain|} restored)"
   fi
   log "restore check passed: $(basename "$file") restored into a scratch server, $(wc -l <"$SCRATCH/restored.counts") tables, $(awk -F'|' '{s+=$2} END {print s+0}' "$SCRATCH/restored.counts") rows, counts match"
   stop_scratch; trap - EXIT
@@ -158,7 +174,7 @@ prune() {
   newest_name="$(basename "$(newest)")"
   while IFS= read -r file; do
     if [[ "$file" < "$cutoff" ]] && [ "$file" != "$newest_name" ]; then
-      rm -f "$BACKUP_DIR/$file" "$BACKUP_DIR/$file.sha256" "$BACKUP_DIR/$file.counts"
+      rm -f "$BACKUP_DIR/$file" "$BACKUP_DIR/$file.sha256" "$BACKUP_DIR/$file.counts" "$BACKUP_DIR/$file.chain"
       log "retention: deleted $file (older than $BACKUP_RETENTION_DAYS days)"
     fi
   done < <(find "$BACKUP_DIR" -maxdepth 1 -name 'agepar-*.dump' -printf '%f\n' | sort)

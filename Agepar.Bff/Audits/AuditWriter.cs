@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Agepar.Bff.Auth;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 
@@ -9,7 +10,8 @@ namespace Agepar.Bff.Audits;
 /// <summary>
 /// The one way the BFF records an audit event. <see cref="Add"/> only stages the row on the given context, so it is
 /// written in the same transaction as the change it describes (call SaveChanges as usual). The request's client IP,
-/// User-Agent and trace id are filled in from the current HTTP request when there is one.
+/// User-Agent and trace id are filled in from the current HTTP request when there is one. Request-derived text (path,
+/// User-Agent, object ids) goes through <see cref="StorableText"/>, so no odd character can make the audit fail.
 /// </summary>
 public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
 {
@@ -34,13 +36,13 @@ public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
             ActorName = actor?.Name ?? actorSnapshot?.Name,
             ActorEmail = actor?.Email ?? actorSnapshot?.Email,
             ActorCpf = actor?.Cpf ?? actorSnapshot?.Cpf,
-            Kind = kind,
-            ObjectType = objectType,
-            ObjectId = objectId,
+            Kind = StorableText.Clean(kind),
+            ObjectType = StorableText.Clean(objectType),
+            ObjectId = StorableText.Clean(objectId),
             Ip = http?.Connection.RemoteIpAddress,
-            UserAgent = http?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? Truncate(ua, 512) : null,
+            UserAgent = http?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? StorableText.Clean(Truncate(ua, 512)) : null,
             TraceId = Activity.Current?.TraceId.ToString(),
-            Metadata = metadata is null ? JsonDocument.Parse("{}") : JsonSerializer.SerializeToDocument(metadata),
+            Metadata = metadata is null ? JsonDocument.Parse("{}") : JsonSerializer.SerializeToDocument(metadata, StorableText.JsonOptions),
         };
         db.Audits.Add(audit);
         return audit;

@@ -70,7 +70,9 @@ public static class AuthApi
         IHostEnvironment environment, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Identifier) || request.Identifier.Length > MaxIdentifierLength)
+        // NUL or broken Unicode cannot be anyone's e-mail, and PostgreSQL would refuse it in the lookup (a 500).
+        if (string.IsNullOrWhiteSpace(request.Identifier) || request.Identifier.Length > MaxIdentifierLength
+            || Automations.Validation.TextRules.Check(request.Identifier, multiline: false) is not null)
         {
             errors["identifier"] = ["Informe o e-mail ou o CPF."];
         }

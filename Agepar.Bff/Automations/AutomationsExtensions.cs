@@ -10,8 +10,8 @@ namespace Agepar.Bff.Automations;
 internal static class AutomationsExtensions
 {
     /// <summary>
-    /// The automations (form2json, dfd; <c>test-failing</c> only in Development with
-    /// <c>Automations:EnableTestAutomations=true</c>), their catalog, the submission queue and its worker, and the
+    /// The automations (form2json, dfd; <c>test-failing</c>, <c>test-slow</c> and the lost-commit-ack fault only in
+    /// Development with <c>Automations:EnableTestAutomations=true</c>), their catalog, the submission queue and its worker, and the
     /// control panel's options.
     /// </summary>
     public static IHostApplicationBuilder AddAgeparAutomations(this IHostApplicationBuilder builder)
@@ -30,6 +30,9 @@ internal static class AutomationsExtensions
         {
             builder.Services.AddSingleton<IAutomation, FailingAutomation>();
             builder.Services.AddSingleton<IAutomation, SlowAutomation>();
+            builder.Services.AddSingleton<LostCommitAcknowledgement>();
+            builder.Services.ConfigureDbContext<Agepar.Data.AgeparDbContext>(
+                (services, db) => db.AddInterceptors(services.GetRequiredService<LostCommitAcknowledgement>()));
         }
 
         builder.Services.AddSingleton<AutomationCatalog>();

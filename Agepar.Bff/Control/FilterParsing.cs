@@ -58,19 +58,31 @@ internal static class FilterParsing
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
             var midnight = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return upperBound ? midnight.AddDays(1) : midnight;
+            if (!upperBound)
+            {
+                return midnight;
+            }
+
+            // The end of 9999-12-31 is one tick past DateTimeOffset.MaxValue (AddDays would throw): that bound means
+            // "no upper bound", and MaxValue (PostgreSQL 'infinity') says exactly that.
+            return date == DateOnly.MaxValue ? DateTimeOffset.MaxValue : midnight.AddDays(1);
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
-            && text.Contains('T', StringComparison.Ordinal))
+        // TryParse never throws: an offset that moves the instant outside 0001-01-01..9999-12-31 UTC fails the parse.
+        if (text.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant))
         {
             return instant.ToUniversalTime();
         }
 
-        errors.Add(name, "Must be an ISO 8601 date (2026-03-01) or date-time (2026-03-01T12:00:00Z).");
+        errors.Add(name, "Must be an ISO 8601 date (2026-03-01) or date-time (2026-03-01T12:00:00Z) between 0001-01-01 and 9999-12-31 UTC.");
         return null;
     }
 
+    /// <summary>
+    /// A page size in 1..<paramref name="max"/>: digits only (no sign, blanks or exponent), so <c>-1</c>,
+    /// <c>2147483648</c> or <c>99999999999999999999</c> are a 400 naming <c>limit</c>, never an overflow.
+    /// </summary>
     public static int Limit(string? value, int defaultValue, int max, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(value))

@@ -21,4 +21,11 @@ public sealed class HealthOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan SchemaCheckCacheDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The read replica's replay lag above this many seconds reports <c>database-replica</c> Degraded (a hot standby;
+    /// the control panel would show data this old).
+    /// </summary>
+    [Range(1, 86_400)]
+    public int ReplicaLagDegradedSeconds { get; set; } = 30;
 }

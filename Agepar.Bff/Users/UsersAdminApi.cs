@@ -1,4 +1,6 @@
 using Agepar.Bff.Auth;
+using Agepar.Bff.Automations.Validation;
+using Agepar.Bff.Control;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Auth;
@@ -43,48 +45,42 @@ public static class UsersAdminApi
         TypedResults.Ok(await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleView(r.Name, r.Description)).ToListAsync(ct));
 
     private static async Task<Results<Ok<UserPage>, ValidationProblem>> ListAsync(
-        AgeparDbContext db, string? q, string? status, string? role, int? limit, string? cursor, CancellationToken ct)
+        AgeparDbContext db, string? q, string? status, string? role, string? limit, string? cursor, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        var take = limit ?? 50;
-        if (take is < 1 or > 500)
-        {
-            errors["limit"] = ["Entre 1 e 500."];
-        }
-
-        if (status is not null && !UserStatus.All.Contains(status))
-        {
-            errors["status"] = [$"Um de: {string.Join(", ", UserStatus.All)}."];
-        }
-
+        // Every parameter is bound as text and checked by the shared parsers (never a binding failure or a 500).
+        var errors = new ValidationErrors();
+        var search = FilterParsing.Text("q", q, UserValidation.MaxEmailLength, errors);
+        var statusFilter = FilterParsing.OneOf("status", status, UserStatus.All, errors);
+        var roleFilter = FilterParsing.Text("role", role, 100, errors);
+        var take = FilterParsing.Limit(limit, 50, 500, errors);
         UserCursor after = default;
         if (cursor is not null && !UserCursor.TryParse(cursor, out after))
         {
-            errors["cursor"] = ["Cursor inválido."];
+            errors.Add("cursor", "Invalid cursor.");
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var query = db.Users.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(q))
+        if (search is not null)
         {
-            var pattern = "%" + q.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            var digits = Cpf.Normalize(q) ?? new string(q.Where(char.IsAsciiDigit).ToArray());
+            var pattern = SqlWhere.Contains(search);
+            var digits = Cpf.Normalize(search) ?? new string(search.Where(char.IsAsciiDigit).ToArray());
             query = query.Where(u => EF.Functions.ILike(u.Name, pattern) || EF.Functions.ILike(u.Email, pattern)
                                      || (digits.Length >= 3 && u.Cpf != null && u.Cpf.Contains(digits)));
         }
 
-        if (status is not null)
+        if (statusFilter is not null)
         {
-            query = query.Where(u => u.Status == status);
+            query = query.Where(u => u.Status == statusFilter);
         }
 
-        if (!string.IsNullOrWhiteSpace(role))
+        if (roleFilter is not null)
         {
-            query = query.Where(u => u.UserRoles.Any(ur => ur.Role!.Name == role));
+            query = query.Where(u => u.UserRoles.Any(ur => ur.Role!.Name == roleFilter));
         }
 
         if (cursor is not null)
@@ -108,10 +104,14 @@ public static class UsersAdminApi
         var email = UserValidation.NormalizeEmail(request.Email, errors);
         var cpf = UserValidation.NormalizeCpf(request.Cpf, errors);
         var roleNames = (request.Roles is { Count: > 0 } ? request.Roles : [RoleNames.User]).Distinct().ToList();
-        var roles = await s.Db.Roles.Where(r => roleNames.Contains(r.Name)).ToListAsync(ct);
-        if (roles.Count != roleNames.Count)
+        List<Role> roles = [];
+        if (UserValidation.CheckRoleNames(roleNames, errors))
         {
-            errors["roles"] = [$"Papéis desconhecidos: {string.Join(", ", roleNames.Except(roles.Select(r => r.Name)))}."];
+            roles = await s.Db.Roles.Where(r => roleNames.Contains(r.Name)).ToListAsync(ct);
+            if (roles.Count != roleNames.Count)
+            {
+                errors["roles"] = [$"Papéis desconhecidos: {string.Join(", ", roleNames.Except(roles.Select(r => r.Name)))}."];
+            }
         }
 
         var generated = request.Password is null ? TemporaryPasswords.New() : null;
@@ -263,6 +263,12 @@ public static class UsersAdminApi
         Guid id, SetRolesRequest request, [AsParameters] UsersAdminServices s, CancellationToken ct)
     {
         var wanted = (request.Roles ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).Distinct().ToList();
+        var invalid = new Dictionary<string, string[]>();
+        if (!UserValidation.CheckRoleNames(wanted, invalid))
+        {
+            return TypedResults.ValidationProblem(invalid);
+        }
+
         var roles = await s.Db.Roles.Where(r => wanted.Contains(r.Name)).ToListAsync(ct);
         if (roles.Count != wanted.Count)
         {

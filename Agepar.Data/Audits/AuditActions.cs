@@ -69,6 +69,9 @@ public static class AuditActions
     /// <summary>Monthly audit partitions were created.</summary>
     public const string SystemPartitionsCreated = "system.partitions_created";
 
+    /// <summary>Someone verified the audit hash chain (outcome failure when it found a break).</summary>
+    public const string AuditChainVerified = "audit.chain_verified";
+
     /// <summary>
     /// An event imported from the previous portal whose action has no equivalent here (fileshare, notices, tasks, role
     /// creation...); the original action is in <c>metadata.legacy_action</c> (docs/import.md).
@@ -81,6 +84,6 @@ public static class AuditActions
         AuthLogin, AuthLoginFailed, AuthLogout, AuthPasswordChanged, AuthSessionRevoked, AuthAccessDenied,
         UserCreated, UserUpdated, UserBlocked, UserUnblocked, UserRolesChanged, UserPasswordReset,
         SubmissionCreated, SubmissionStarted, SubmissionCompleted, SubmissionFailed, SubmissionCancelled,
-        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated, LegacyEvent,
+        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated, AuditChainVerified, LegacyEvent,
     ];
 }

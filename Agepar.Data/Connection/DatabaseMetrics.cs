@@ -14,6 +14,10 @@ public static class DatabaseMetrics
         "agepar.db.retries", unit: "{retry}", description: "Database operations retried after a transient failure");
 
     /// <summary>Round-trip time of the health check's <c>SELECT 1</c>.</summary>
+    /// <summary>Replay lag of the read replica in seconds, as the last health check measured it (0 when caught up).</summary>
+    public static readonly Gauge<double> ReplicaLag = Meter.CreateGauge<double>(
+        "agepar.db.replica.lag", unit: "s", description: "Replay lag of the read replica (hot standby) at the last health check");
+
     public static readonly Histogram<double> HealthLatency = Meter.CreateHistogram<double>(
         "agepar.db.health.latency", unit: "ms", description: "Latency of the health check's database round trip");
 

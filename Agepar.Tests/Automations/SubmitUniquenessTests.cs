@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Agepar.Tests.Infrastructure;
 using static Agepar.Tests.Automations.AutomationTestData;
 
@@ -44,6 +45,86 @@ public sealed class SubmitUniquenessTests(AgeparAppFixture fixture)
         Assert.Equal(id, (await JsonAsync(replay2)).GetProperty("submissionId").GetGuid());
 
         Assert.Equal(2L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE actor_user_id = @u", ("u", user.UserId)));
+    }
+
+    [Fact]
+    public async Task Concurrent_submits_with_one_idempotency_key_give_one_submission_and_a_different_body_is_409()
+    {
+        using var user = await ApiSession.CreateUserAsync(fixture, "automations.form2json");
+        var key = $"par-{Guid.NewGuid():N}";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => SubmitAsync(user.Client, "form2json", Form2JsonBody("Ana"), key)));
+        try
+        {
+            var ids = new List<Guid>();
+            foreach (var response in responses)
+            {
+                Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await DescribeAsync(response));
+                ids.Add((await JsonAsync(response)).GetProperty("submissionId").GetGuid());
+            }
+
+            Assert.Single(ids.Distinct());
+            Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        var different = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => SubmitAsync(user.Client, "form2json", Form2JsonBody($"Outra {i}"), key)));
+        foreach (var response in different)
+        {
+            using (response)
+            {
+                Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+                Assert.Equal("idempotency_key_reused", (await JsonAsync(response)).GetProperty("code").GetString());
+            }
+        }
+
+        Assert.Equal(1L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE actor_user_id = @u", ("u", user.UserId)));
+        Assert.Equal(1L, await ScalarAsync<long>(fixture,
+            "SELECT count(*) FROM audits WHERE actor_user_id = @u AND action = 'submission.created' AND outcome = 'success'", ("u", user.UserId)));
+    }
+
+    /// <summary>
+    /// The BFF's test-only fault (<c>X-Test-Lose-Commit-Ack</c>) commits the insert, then reports a dropped connection,
+    /// as when COMMIT's acknowledgement is lost. Before the fix the execution strategy re-ran the insert and failed on
+    /// the submission's own primary key: 500 for a submission that had been stored.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_submit_whose_commit_acknowledgement_is_lost_answers_once_with_the_stored_submission(bool withKey)
+    {
+        using var user = await ApiSession.CreateUserAsync(fixture, "automations.form2json");
+        var key = withKey ? $"ack-{Guid.NewGuid():N}" : null;
+
+        using var lost = new HttpRequestMessage(HttpMethod.Post, "/api/automations/form2json/submit") { Content = JsonContent.Create(Form2JsonBody("Ana")) };
+        lost.Headers.Add("X-Test-Lose-Commit-Ack", "true");
+        if (key is not null)
+        {
+            lost.Headers.Add("Idempotency-Key", key);
+        }
+
+        using var first = await user.Client.SendAsync(lost);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        var id = (await JsonAsync(first)).GetProperty("submissionId").GetGuid();
+        Assert.Equal(1L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE actor_user_id = @u", ("u", user.UserId)));
+        Assert.Equal(id, await ScalarAsync<Guid>(fixture, "SELECT id FROM submissions WHERE actor_user_id = @u", ("u", user.UserId)));
+        Assert.Equal(1L, await ScalarAsync<long>(fixture,
+            "SELECT count(*) FROM audits WHERE actor_user_id = @u AND action = 'submission.created'", ("u", user.UserId)));
+
+        if (key is not null)
+        {
+            // The client never saw that answer and retries with the same key: the same submission, still one row.
+            using var retry = await SubmitAsync(user.Client, "form2json", Form2JsonBody("Ana"), key);
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+            Assert.Equal(id, (await JsonAsync(retry)).GetProperty("submissionId").GetGuid());
+            Assert.Equal(1L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE actor_user_id = @u", ("u", user.UserId)));
+        }
     }
 
     [Fact]

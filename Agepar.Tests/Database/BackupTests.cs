@@ -106,6 +106,79 @@ public sealed partial class BackupTests(AgeparAppFixture fixture)
         Assert.Equal("", (await ExecAsync(container, "find", "/backups", "-name", "*.partial*")).Output.Trim());
     }
 
+    [Fact]
+    public async Task The_job_connects_as_the_read_only_backup_role()
+    {
+        var container = await fixture.ContainerIdAsync("backup");
+        var server = new NpgsqlConnectionStringBuilder((await ExecAsync(container, "printenv", "AGEPAR_DB")).Output.Trim());
+        Assert.Equal("agepar_backup", server.Username);
+
+        await using var backup = await OpenAsync(fixture, DbRole.Backup);
+        await using (var read = Command(backup, "SELECT count(*) FROM audits"))
+        {
+            Assert.True((long)(await read.ExecuteScalarAsync())! >= 0);
+        }
+
+        foreach (var sql in new[]
+                 {
+                     "INSERT INTO audits (action, outcome) VALUES ('auth.login', 'success')",
+                     "UPDATE users SET name = name",
+                     "DELETE FROM audit_seals",
+                     "CREATE TABLE backup_was_here (id int)",
+                     "SET agepar.audit_maintenance = 'on'; DELETE FROM audits",
+                 })
+        {
+            await using var write = Command(backup, sql);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync());
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+
+        Assert.True(await ScalarAsync<bool>(fixture, """
+            SELECT r.rolcanlogin AND NOT r.rolsuper AND NOT r.rolcreaterole AND NOT r.rolcreatedb AND NOT r.rolbypassrls
+                   AND pg_has_role('agepar_backup', 'pg_read_all_data', 'MEMBER')
+                   AND NOT pg_has_role('agepar_backup', 'agepar_admin', 'MEMBER')
+                   AND NOT pg_has_role('agepar_backup', 'pg_write_all_data', 'MEMBER')
+              FROM pg_roles r WHERE r.rolname = 'agepar_backup'
+            """));
+    }
+
+    [Fact]
+    public async Task Backup_files_are_private_carry_the_chain_head_and_a_missing_or_unreadable_counts_fails_the_restore_check()
+    {
+        var container = await fixture.ContainerIdAsync("backup");
+        var (exitCode, output) = await BackupAsync(container, "now");
+        Assert.True(exitCode == 0, output);
+        var dump = "/backups/" + DumpName().Matches(output).Last().Value;
+
+        foreach (var file in new[] { dump, dump + ".sha256", dump + ".counts", dump + ".chain" })
+        {
+            Assert.Equal("600", (await ExecAsync(container, "stat", "-c", "%a", file)).Output.Trim());
+        }
+
+        // The chain head in the dump's snapshot is a real seal of the database: a checkpoint outside it.
+        var chain = (await ExecAsync(container, "cat", dump + ".chain")).Output.Trim().Split('|');
+        var seq = long.Parse(chain[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(seq >= 1, string.Join('|', chain));
+        Assert.Equal(chain[1], await ScalarAsync<string>(fixture, "SELECT encode(link, 'hex') FROM audit_seals WHERE seq = @s", ("s", seq)));
+
+        await ExecAsync(container, "mv", dump + ".counts", dump + ".counts.aside");
+        var missing = await BackupAsync(container, $"verify {dump}");
+        await ExecAsync(container, "mv", dump + ".counts.aside", dump + ".counts");
+        await ExecAsync(container, "chmod", "000", dump + ".counts");
+        var unreadable = await BackupAsync(container, $"verify {dump}");
+        await ExecAsync(container, "chmod", "600", dump + ".counts");
+        var again = await BackupAsync(container, $"verify {dump}");
+
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("missing or unreadable", missing.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("restore check passed", missing.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, unreadable.ExitCode);
+        Assert.Contains("missing or unreadable", unreadable.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("restore check passed", unreadable.Output, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("counts match", again.Output, StringComparison.Ordinal);
+    }
+
     private Task<(int ExitCode, string Output)> BackupAsync(string container, string command) =>
         ExecAsync(container, "bash", "-c", $"bash -c \"$AGEPAR_BACKUP_SCRIPT\" agepar-backup {command}");
 

@@ -86,6 +86,7 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
             ["Provisioning__AdminPassword"] = fixture.Parameters["agepar-admin-password"],
             ["Provisioning__AppUserPassword"] = fixture.Parameters["agepar-user-password"],
             ["Provisioning__MonitorPassword"] = fixture.Parameters["agepar-monitor-password"],
+            ["Provisioning__BackupPassword"] = fixture.Parameters["agepar-backup-password"],
         };
         return await MigrationServiceRunner.RunAsync(environment);
     }

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace Agepar.Tests.Infrastructure;
 
 /// <summary>
-/// Starts the real AppHost (postgres, redis, migrations, backup, bff, postgres-exporter, prometheus) once per test run, with pgAdmin off, throwaway
+/// Starts the real AppHost (postgres, its streaming replica, redis, migrations, backup, bff, postgres-exporter,
+/// prometheus) once per test run, with pgAdmin off, throwaway
 /// volumes and random host ports, so a developer's running instance does not collide. Every wait is bounded; a timeout fails
 /// with the resources' own logs in the message.
 /// </summary>
@@ -35,6 +36,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             ["agepar-admin-password"] = NewSecret(),
             ["agepar-user-password"] = NewSecret(),
             ["agepar-monitor-password"] = NewSecret(),
+            ["agepar-backup-password"] = NewSecret(),
             ["prometheus-token"] = PrometheusToken,
             ["exporter-sslmode"] = "disable",
             ["db-sslmode"] = "Disable",
@@ -71,9 +73,9 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             $"Backup:Volume={BackupVolume}",
             "Postgres:HostPort=0",
             "Bff:HostPort=0",
-            // The control panel reads through the replica path (the primary in a read-only session), so every panel
-            // test also proves the panel never writes where it reads.
-            "Bff:ReadReplica=Simulated",
+            // The control panel reads from a real hot standby kept by streaming replication, so every panel test also
+            // proves the panel works on a replica and never writes where it reads (synchronous, see below).
+            "Bff:ReadReplica=Streaming",
             // Test-only automations (one that always fails, for the retry tests) exist only when asked for.
             "Bff:Environment:Automations__EnableTestAutomations=true",
             // The periodic maintenance runs once as the BFF starts, then not again within a test run (hourly), so the
@@ -86,6 +88,10 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             // budget would let one test's burst refuse the next test's sign-in. The budgets themselves are tested on
             // BFF replicas of their own, each client on a loopback address of its own (AbuseTests).
             "Bff:Environment:RateLimiting__AnonymousPermitLimit=1000000",
+            // Control panel and CSV tests insert fixture audits dated up to 3 days back, which the audit chain would
+            // rightly report as back-dated under the 15-minute default; the chain tests back-date by decades.
+            "Bff:Environment:AuditChain__MaxSealLag=7.00:00:00",
+            "Bff:Environment:AuditChain__SealInterval=00:00:01",
         };
         if (PgBouncerEnabled)
         {
@@ -122,6 +128,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             }
 
             await _app.ResourceNotifications.WaitForResourceHealthyAsync("bff", cts.Token);
+            await MakeReplicationSynchronousAsync(cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -159,6 +166,50 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             ?? throw new InvalidOperationException($"the {resource} resource has no container.id");
     }
 
+    /// <summary>
+    /// A connection string to the streaming replica (<c>postgres-replica</c>) as <paramref name="role"/>: the roles and
+    /// passwords are the primary's, replicated with everything else.
+    /// </summary>
+    public async Task<string> GetReplicaConnectionStringAsync(DbRole role)
+    {
+        var endpoint = App.GetEndpoint("postgres-replica", "tcp");
+        return new Npgsql.NpgsqlConnectionStringBuilder(await GetConnectionStringAsync(role)) { Host = endpoint.Host, Port = endpoint.Port }
+            .ConnectionString;
+    }
+
+    /// <summary>
+    /// Once the replica streams, commits on the primary wait until the replica has applied them
+    /// (<c>synchronous_commit = remote_apply</c>): a test that writes and then reads through the panel sees its rows,
+    /// as with the simulated replica, instead of racing the replication delay. Production replicas stay asynchronous.
+    /// </summary>
+    private async Task MakeReplicationSynchronousAsync(CancellationToken ct)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(await GetSuperuserConnectionStringAsync());
+        await connection.OpenAsync(ct);
+        while (true)
+        {
+            await using var streaming = new Npgsql.NpgsqlCommand(
+                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name <> ''", connection);
+            if ((long)(await streaming.ExecuteScalarAsync(ct))! > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(500, ct);
+        }
+
+        foreach (var sql in new[]
+                 {
+                     "ALTER SYSTEM SET synchronous_standby_names = '*'",
+                     "ALTER SYSTEM SET synchronous_commit = 'remote_apply'",
+                     "SELECT pg_reload_conf()",
+                 })
+        {
+            await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     /// <summary>An HTTP client for the BFF's http endpoint.</summary>
     public HttpClient CreateBffClient() => App.CreateHttpClient("bff", "http");
 
@@ -166,7 +217,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     public async Task<string> GetSuperuserConnectionStringAsync() =>
         await App.GetConnectionStringAsync("agepar") ?? throw new InvalidOperationException("agepar has no connection string");
 
-    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin or the superuser).</summary>
+    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin, agepar_backup or the superuser).</summary>
     public async Task<string> GetConnectionStringAsync(DbRole role, string database = "agepar")
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(await GetSuperuserConnectionStringAsync())
@@ -179,6 +230,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             DbRole.App => ("agepar_user", Parameters["agepar-user-password"]),
             DbRole.Admin => ("agepar_admin", Parameters["agepar-admin-password"]),
             DbRole.Monitor => ("agepar_monitor", Parameters["agepar-monitor-password"]),
+            DbRole.Backup => ("agepar_backup", Parameters["agepar-backup-password"]),
             _ => (builder.Username, builder.Password),
         };
         return builder.ConnectionString;

@@ -146,6 +146,16 @@ public sealed class BffProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGTERM, as an orchestrator stopping the replica: a graceful shutdown. Waits (bounded) for the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        var signal = await ProcessRunner.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], Path.GetTempPath(), _ => { });
+        Assert.True(signal.ExitCode == 0, signal.Output);
+        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Kill();

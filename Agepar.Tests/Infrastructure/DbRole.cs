@@ -14,4 +14,7 @@ public enum DbRole
 
     /// <summary>The container superuser (provisioning only).</summary>
     Superuser,
+
+    /// <summary>agepar_backup: the backup job's read-only role (pg_read_all_data).</summary>
+    Backup,
 }

@@ -15,5 +15,7 @@ internal static class Problems
     public static ProblemHttpResult Conflict(string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail, extensions: extensions);
 
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
+    /// <summary>At most 60 characters, never cutting a surrogate pair in half (the detail must stay valid UTF-16).</summary>
+    private static string Shorten(string text) =>
+        text.Length <= 60 ? text : text[..(char.IsHighSurrogate(text[59]) ? 59 : 60)] + "…";
 }

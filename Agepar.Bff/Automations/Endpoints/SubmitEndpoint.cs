@@ -94,15 +94,34 @@ internal static class SubmitEndpoint
             new { kindVersion = automation.Version, idempotencyKey });
         try
         {
-            await db.SaveChangesAsync(request.CancellationToken);
+            // A commit whose acknowledgement is lost (the connection drops after COMMIT) is retried by the execution
+            // strategy; verifySucceeded first asks the database whether this submission (its id is ours, chosen
+            // before the insert) is there, so the retry neither inserts twice nor fails on its own row.
+            await db.Database.CreateExecutionStrategy().ExecuteInTransactionAsync(
+                ct => db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct),
+                ct => db.Submissions.AsNoTracking().AnyAsync(s => s.Id == submission.Id, ct),
+                request.CancellationToken);
+            db.ChangeTracker.AcceptAllChanges();
         }
         catch (DbUpdateException ex) when (ex.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
         {
             db.ChangeTracker.Clear();
-            if (unique.ConstraintName == DatabaseObjects.SubmissionsIdempotencyIndex
-                && await ReplayAsync(request, slug, idempotencyKey!, requestHash) is { } concurrent)
+            // The same key committed by a concurrent request, or by an earlier attempt whose answer was lost: the
+            // same submission (200) for the same body, 409 for another.
+            if (idempotencyKey is not null
+                && unique.ConstraintName == DatabaseObjects.SubmissionsIdempotencyIndex
+                && await ReplayAsync(request, slug, idempotencyKey, requestHash) is { } concurrent)
             {
                 return concurrent;
+            }
+
+            // Our own row, committed by an attempt whose acknowledgement was lost: it is this submission.
+            if (await db.Submissions.AsNoTracking().AnyAsync(s => s.Id == submission.Id && s.ActorUserId == user.Id, request.CancellationToken))
+            {
+                signal.Notify();
+                return TypedResults.Accepted(
+                    AutomationRequest.SubmissionUrl(automation.Slug, submission.Id),
+                    new SubmissionAccepted(submission.Id, SubmissionStatus.Queued));
             }
 
             if (unique.ConstraintName == DatabaseObjects.SubmissionsDfdProtocoloIndex)

@@ -38,8 +38,26 @@ internal sealed class QueueOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a worker keeps retrying to record an outcome (done, failed) when the database does not answer, with
+    /// back-off from <see cref="OutcomeRetryBaseDelay"/> up to 5 s; then it releases the lease. Retrying past the lease
+    /// is safe: every write is guarded by the lease owner and attempt, so once another worker reclaimed the row the
+    /// late outcome is refused (nothing runs twice to completion).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "06:00:00")]
+    public TimeSpan OutcomeRetryWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>First delay between two tries to record an outcome (doubled up to 5 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:05")]
+    public TimeSpan OutcomeRetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Upper bound of one try to record an outcome (a pgBouncer may hold a query while the server is away).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan OutcomeAttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+
         if (ProcessingTimeout >= LeaseDuration)
         {
             yield return new ValidationResult(

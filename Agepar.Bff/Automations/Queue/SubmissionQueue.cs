@@ -40,7 +40,15 @@ internal sealed class SubmissionQueue(
                 ORDER BY lease_until
                 LIMIT @limit
                   FOR UPDATE SKIP LOCKED),
-             c AS (SELECT * FROM queued UNION ALL SELECT * FROM expired LIMIT @limit)
+             -- Rows this worker holds but does not know it holds: a claim whose COMMIT went through while the
+             -- connection died before the answer came back. Taken again now instead of after the lease expires.
+             orphaned AS (
+               SELECT id, status AS previous_status, lease_owner AS previous_owner
+                 FROM submissions
+                WHERE status = 'running' AND lease_owner = @owner AND lease_until >= now() AND NOT (id = ANY(@in_flight))
+                LIMIT @limit
+                  FOR UPDATE SKIP LOCKED),
+             c AS (SELECT * FROM queued UNION ALL SELECT * FROM expired UNION ALL SELECT * FROM orphaned LIMIT @limit)
         UPDATE submissions AS s
            SET status = 'running',
                lease_owner = @owner,
@@ -59,8 +67,12 @@ internal sealed class SubmissionQueue(
     /// <summary>Identifies this process's claims in <c>lease_owner</c> and in the audits.</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>Leases up to <paramref name="limit"/> runnable submissions of <paramref name="kinds"/> and audits each start.</summary>
-    public Task<IReadOnlyList<ClaimedSubmission>> ClaimAsync(int limit, string[] kinds, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> runnable submissions of <paramref name="kinds"/> and audits each start.
+    /// <paramref name="inFlight"/> are the submissions this worker is processing; any other row leased to it is an
+    /// orphan of an interrupted claim and is claimed again.
+    /// </summary>
+    public Task<IReadOnlyList<ClaimedSubmission>> ClaimAsync(int limit, string[] kinds, IReadOnlyCollection<Guid> inFlight, CancellationToken cancellationToken) =>
         InTransactionAsync<IReadOnlyList<ClaimedSubmission>>(async (db, ct) =>
         {
             var claimed = new List<ClaimedSubmission>();
@@ -71,6 +83,7 @@ internal sealed class SubmissionQueue(
                 command.Parameters.Add(new NpgsqlParameter("lease", options.Value.LeaseDuration));
                 command.Parameters.Add(new NpgsqlParameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = kinds });
                 command.Parameters.Add(new NpgsqlParameter("limit", limit));
+                command.Parameters.Add(new NpgsqlParameter("in_flight", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = inFlight.ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
@@ -199,8 +212,11 @@ internal sealed class SubmissionQueue(
             return outcome;
         }, cancellationToken);
 
-    /// <summary>Shutdown interrupted the attempt: give the row back (the attempt is not counted) so any worker retries it now.</summary>
-    public Task<bool> ReleaseAsync(ClaimedSubmission job, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// The attempt cannot be finished here (shutdown, or its outcome could not be recorded while the database was away):
+    /// give the row back (the attempt is not counted) so any worker retries it now instead of after the lease expires.
+    /// </summary>
+    public Task<bool> ReleaseAsync(ClaimedSubmission job, string reason, CancellationToken cancellationToken) =>
         InTransactionAsync(async (db, ct) =>
         {
             await using (var command = Command(db, $"""
@@ -219,7 +235,7 @@ internal sealed class SubmissionQueue(
             Audit(db, AuditActions.SubmissionFailed, AuditOutcome.Failure, job, new
             {
                 attempt = job.Attempt,
-                error = "Interrupted: the worker is shutting down; the attempt is not counted.",
+                error = reason,
                 willRetry = true,
                 worker = WorkerId,
             });

@@ -36,7 +36,7 @@ internal sealed partial class SubmissionWorker(
             {
                 try
                 {
-                    var claimed = await queue.ClaimAsync(free, catalog.Kinds, stoppingToken);
+                    var claimed = await queue.ClaimAsync(free, catalog.Kinds, [.. _inFlight.Keys], stoppingToken);
                     foreach (var job in claimed)
                     {
                         Start(job);
@@ -80,8 +80,27 @@ internal sealed partial class SubmissionWorker(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // The host's shutdown timeout: past it, abort in-flight attempts (they are released back to the queue).
-        await using var registration = cancellationToken.Register(_abort.Cancel);
-        await base.StopAsync(cancellationToken);
+        await using (cancellationToken.Register(_abort.Cancel))
+        {
+            await base.StopAsync(cancellationToken);
+        }
+
+        // base.StopAsync stops waiting as soon as the host's timeout fires (possibly before the registration above has
+        // run: callbacks run last-registered first), and the process would exit while the attempts are still running or
+        // handing their rows back. Abort them here and give those hand-backs their bounded moment, so a SIGTERM leaves
+        // no lease behind (otherwise the rows would wait for lease_until).
+        if (ExecuteTask is { IsCompleted: false } draining)
+        {
+            await _abort.CancelAsync();
+            try
+            {
+                await draining.WaitAsync(queueOptions.Value.OutcomeAttemptTimeout + TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                LogReleaseTimedOut(_inFlight.Count);
+            }
+        }
     }
 
     public override void Dispose()
@@ -109,8 +128,10 @@ internal sealed partial class SubmissionWorker(
             }
             catch (Exception ex)
             {
-                // Recording the outcome failed (database down?): the lease expires and another attempt follows.
+                // Recording the outcome failed for longer than OutcomeRetryWindow (or the worker is being aborted):
+                // hand the row back if the database answers at all; otherwise the lease expires and another attempt follows.
                 LogOutcomeNotRecorded(ex, job.Id);
+                await TryReleaseAsync(job);
             }
             finally
             {
@@ -129,19 +150,17 @@ internal sealed partial class SubmissionWorker(
         activity?.SetTag("agepar.submission.attempt", job.Attempt);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["SubmissionId"] = job.Id, ["Kind"] = job.Kind });
         var options = queueOptions.Value;
-        // Recording the outcome must not be cut short by shutdown: it gets its own bounded token.
-        using var recordCts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         if (job.Attempt > job.MaxAttempts)
         {
             // Every attempt so far ended with the worker dying (lease expired): stop retrying a poison submission.
-            await RecordFailureAsync(job, "The submission was interrupted too many times (worker stopped during processing).", permanent: true, recordCts.Token);
+            await RecordFailureAsync(job, "The submission was interrupted too many times (worker stopped during processing).", permanent: true);
             return;
         }
 
         if (catalog.Find(job.Kind) is not { } automation)
         {
-            await RecordFailureAsync(job, $"No automation '{job.Kind}' is installed.", permanent: true, recordCts.Token);
+            await RecordFailureAsync(job, $"No automation '{job.Kind}' is installed.", permanent: true);
             return;
         }
 
@@ -159,7 +178,7 @@ internal sealed partial class SubmissionWorker(
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            var released = await queue.ReleaseAsync(job, recordCts.Token);
+            var released = await RecordAsync(job, "release", ct => queue.ReleaseAsync(job, ShutdownReason, ct), retry: false);
             metrics.Finished.Add(1, new("kind", job.Kind), new("outcome", released ? "released" : "lost_lease"));
             LogReleased(job.Id);
             return;
@@ -167,14 +186,14 @@ internal sealed partial class SubmissionWorker(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "timeout");
-            await RecordFailureAsync(job, $"Timed out after {options.ProcessingTimeout.TotalSeconds:0} s.", permanent: false, recordCts.Token);
+            await RecordFailureAsync(job, $"Timed out after {options.ProcessingTimeout.TotalSeconds:0} s.", permanent: false);
             return;
         }
         catch (AutomationException ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             LogAttemptFailed(ex, job.Id, job.Attempt);
-            await RecordFailureAsync(job, ex.Message, ex.Permanent, recordCts.Token);
+            await RecordFailureAsync(job, ex.Message, ex.Permanent);
             return;
         }
         catch (Exception ex)
@@ -183,7 +202,7 @@ internal sealed partial class SubmissionWorker(
             activity?.AddException(ex);
             LogAttemptFailed(ex, job.Id, job.Attempt);
             var trace = Activity.Current?.TraceId.ToString();
-            await RecordFailureAsync(job, $"Unexpected error ({ex.GetType().Name}); see the server logs (trace {trace}).", permanent: false, recordCts.Token);
+            await RecordFailureAsync(job, $"Unexpected error ({ex.GetType().Name}); see the server logs (trace {trace}).", permanent: false);
             return;
         }
         finally
@@ -191,7 +210,7 @@ internal sealed partial class SubmissionWorker(
             metrics.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("kind", job.Kind));
         }
 
-        var completed = await queue.CompleteAsync(job, output, recordCts.Token);
+        var completed = await RecordAsync(job, "completion", ct => queue.CompleteAsync(job, output, ct));
         metrics.Finished.Add(1, new("kind", job.Kind), new("outcome", completed ? "done" : "lost_lease"));
         if (completed)
         {
@@ -217,10 +236,73 @@ internal sealed partial class SubmissionWorker(
         }
     }
 
-    private async Task RecordFailureAsync(ClaimedSubmission job, string error, bool permanent, CancellationToken cancellationToken)
+    private const string ShutdownReason = "Interrupted: the worker is shutting down; the attempt is not counted.";
+
+    private const string UnrecordedReason = "The outcome could not be recorded while the database was unreachable; the attempt is not counted.";
+
+    /// <summary>
+    /// Records an outcome, retrying with back-off (<see cref="QueueOptions.OutcomeRetryBaseDelay"/> doubling to 5 s, each
+    /// try bounded by <see cref="QueueOptions.OutcomeAttemptTimeout"/>) for <see cref="QueueOptions.OutcomeRetryWindow"/>,
+    /// so a job finished while the database was away is recorded seconds after it returns instead of waiting for its
+    /// lease to expire. Not cut short by a graceful shutdown; an abort (the host's shutdown timeout) stops the retries.
+    /// </summary>
+    private async Task<T> RecordAsync<T>(ClaimedSubmission job, string what, Func<CancellationToken, Task<T>> record, bool retry = true)
+    {
+        var options = queueOptions.Value;
+        var giveUpAt = clock.GetUtcNow() + options.OutcomeRetryWindow;
+        var delay = options.OutcomeRetryBaseDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(retry ? _abort.Token : CancellationToken.None);
+            attemptCts.CancelAfter(options.OutcomeAttemptTimeout);
+            try
+            {
+                var result = await record(attemptCts.Token);
+                if (attempt > 1)
+                {
+                    LogOutcomeRecordedAfterRetries(job.Id, what, attempt);
+                }
+
+                return result;
+            }
+            catch (Exception ex) when (retry && !_abort.IsCancellationRequested && clock.GetUtcNow() + delay < giveUpAt && IsRetriable(ex))
+            {
+                LogOutcomeRetry(job.Id, what, attempt, delay, ex.GetBaseException().Message);
+                await Task.Delay(delay, clock, _abort.Token);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    /// <summary>Database unreachable, connection broken, a try that timed out: worth another try. A bug is not.</summary>
+    private static bool IsRetriable(Exception ex) =>
+        ex is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException or InvalidOperationException
+            or Microsoft.EntityFrameworkCore.DbUpdateException
+        || ex.InnerException is Npgsql.NpgsqlException or TimeoutException;
+
+    /// <summary>Last resort after the outcome could not be recorded: one try to hand the row back (nothing happens when the lease is gone).</summary>
+    private async Task TryReleaseAsync(ClaimedSubmission job)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(queueOptions.Value.OutcomeAttemptTimeout);
+            var released = await queue.ReleaseAsync(job, UnrecordedReason, cts.Token);
+            metrics.Finished.Add(1, new("kind", job.Kind), new("outcome", released ? "released" : "lost_lease"));
+            if (released)
+            {
+                LogReleasedUnrecorded(job.Id);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(job.Id, ex.GetBaseException().Message);
+        }
+    }
+
+    private async Task RecordFailureAsync(ClaimedSubmission job, string error, bool permanent)
     {
         var truncated = error.Length <= 2000 ? error : error[..2000];
-        var outcome = await queue.FailAsync(job, truncated, permanent, cancellationToken);
+        var outcome = await RecordAsync(job, "failure", ct => queue.FailAsync(job, truncated, permanent, ct));
         var label = outcome switch { null => "lost_lease", { WillRetry: true } => "retry", _ => "error" };
         metrics.Finished.Add(1, new("kind", job.Kind), new("outcome", label));
         if (outcome is { WillRetry: true })
@@ -264,9 +346,24 @@ internal sealed partial class SubmissionWorker(
     [LoggerMessage(LogLevel.Information, "Submission {SubmissionId} handed back to the queue (shutdown)")]
     private partial void LogReleased(Guid submissionId);
 
-    [LoggerMessage(LogLevel.Error, "The outcome of submission {SubmissionId} could not be recorded; its lease will expire and it will be retried")]
+    [LoggerMessage(LogLevel.Error, "The outcome of submission {SubmissionId} could not be recorded; handing it back to the queue")]
     private partial void LogOutcomeNotRecorded(Exception exception, Guid submissionId);
 
-    [LoggerMessage(LogLevel.Information, "Shutting down: waiting for {InFlight} submissions in flight")]
+    [LoggerMessage(LogLevel.Warning, "Submission {SubmissionId}: recording the {What} failed (try {Attempt}), retrying in {Delay}: {Reason}")]
+    private partial void LogOutcomeRetry(Guid submissionId, string what, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Submission {SubmissionId}: {What} recorded on try {Attempt}")]
+    private partial void LogOutcomeRecordedAfterRetries(Guid submissionId, string what, int attempt);
+
+    [LoggerMessage(LogLevel.Warning, "Submission {SubmissionId} handed back to the queue: its outcome could not be recorded")]
+    private partial void LogReleasedUnrecorded(Guid submissionId);
+
+    [LoggerMessage(LogLevel.Error, "Submission {SubmissionId} could not be handed back either; its lease will expire and it will be retried: {Reason}")]
+    private partial void LogReleaseFailed(Guid submissionId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Shutting down: {InFlight} submissions could not be handed back in time; their leases will expire")]
+    private partial void LogReleaseTimedOut(int inFlight);
+
+        [LoggerMessage(LogLevel.Information, "Shutting down: waiting for {InFlight} submissions in flight")]
     private partial void LogDraining(int inFlight);
 }
