@@ -12,24 +12,21 @@ internal static class AuditChainGuard
 {
     public const string ImportsTable = "audit_imports";
 
-    /// <summary>True when imported audits must be recorded in <see cref="ImportsTable"/>; throws when the chain cannot accept them.</summary>
-    public static async Task<bool> CheckAsync(ImportContext ctx, CancellationToken ct)
+    /// <summary>Whether the chain exists, and whether it has the import exemption table.</summary>
+    public static async Task<(bool Chain, bool Exemption)> ReadAsync(ImportContext ctx, CancellationToken ct)
     {
         await using var command = ctx.Command(
             $"SELECT to_regclass('public.audit_chain_start') IS NOT NULL, to_regclass('public.{ImportsTable}') IS NOT NULL");
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        var (chain, imports) = (reader.GetBoolean(0), reader.GetBoolean(1));
-        if (chain && !imports)
-        {
-            throw new ImportRefusedException(
-                "the audit hash chain is enabled (audit_chain_start exists) and has no import exemption (audit_imports): " +
-                "imported historical audits would all be reported as back-dated. Import before the AuditChain migration " +
-                "(Migrations:ApprovedTarget, docs/import.md) or add the audit_imports exemption first. Nothing was changed.");
-        }
-
-        return chain;
+        return (reader.GetBoolean(0), reader.GetBoolean(1));
     }
+
+    /// <summary>Thrown at the first audit row to write on a chained target without the exemption (so a source without audits still imports).</summary>
+    public static ImportRefusedException Refusal() => new(
+        "the audit hash chain is enabled (audit_chain_start exists) and has no import exemption (audit_imports): " +
+        "imported historical audits would all be reported as back-dated. Import before the AuditChain migration " +
+        "(Migrations:ApprovedTarget, docs/import.md) or add the audit_imports exemption first. Nothing was changed.");
 
     /// <summary>Records the id range this run's audits took, in the same transaction as the rows.</summary>
     public static async Task RecordAsync(ImportContext ctx, string label, long firstId, long lastId, long rows, CancellationToken ct)

@@ -23,9 +23,9 @@ internal static class AuditImporter
 
     public static async Task RunAsync(ImportContext ctx, CancellationToken ct)
     {
-        var chain = await AuditChainGuard.CheckAsync(ctx, ct);
+        var (chain, exemption) = await AuditChainGuard.ReadAsync(ctx, ct);
         long firstId = 0;
-        if (chain)
+        if (chain && exemption)
         {
             // Contiguous ids for the recorded range: no other writer may take an audit id until commit.
             await using (var lockAudits = ctx.Command("LOCK TABLE public.audits IN SHARE ROW EXCLUSIVE MODE"))
@@ -56,6 +56,11 @@ internal static class AuditImporter
 
             if (FromAutomation(ctx, automation, automationTable, key, old) is { } row)
             {
+                if (chain && !exemption)
+                {
+                    throw AuditChainGuard.Refusal();
+                }
+
                 batch.Add(row);
                 automation.Imported++;
                 written += await FlushIfFullAsync(ctx, partitions, batch, ct);
@@ -77,6 +82,11 @@ internal static class AuditImporter
 
                 if (FromEvent(ctx, events, key, old) is { } row)
                 {
+                    if (chain && !exemption)
+                    {
+                        throw AuditChainGuard.Refusal();
+                    }
+
                     batch.Add(row);
                     events.Imported++;
                     written += await FlushIfFullAsync(ctx, partitions, batch, ct);
@@ -85,7 +95,7 @@ internal static class AuditImporter
         }
 
         written += await FlushAsync(ctx, partitions, batch, ct);
-        if (chain && written > 0)
+        if (chain && exemption && written > 0)
         {
             await using var last = ctx.Command("SELECT max(id) FROM audits");
             await AuditChainGuard.RecordAsync(ctx, ctx.Source.Label, firstId, (long)(await last.ExecuteScalarAsync(ct))!, written, ct);

@@ -87,8 +87,14 @@ internal static class OldPortalFixtures
         });
     }
 
-    /// <summary>A new database owned by agepar_admin, migrated by the migration service (its normal run, no verb).</summary>
-    public static async Task<string> CreateMigratedTargetAsync(AgeparAppFixture fixture)
+    /// <summary>The last migration before <c>AuditChain</c>: the switch-over day imports audits at this point (docs/import.md).</summary>
+    public const string BeforeAuditChain = "20261129215853_MaintenanceFunctions";
+
+    /// <summary>
+    /// A new database owned by agepar_admin, migrated by the migration service's normal run (no verb): to the latest
+    /// migration, or only up to <paramref name="approvedTarget"/> (change management).
+    /// </summary>
+    public static async Task<string> CreateMigratedTargetAsync(AgeparAppFixture fixture, string? approvedTarget = null)
     {
         var name = "agepar_imp_" + Guid.NewGuid().ToString("N")[..10];
         await using (var admin = await TestSql.OpenAsync(fixture))
@@ -97,12 +103,34 @@ internal static class OldPortalFixtures
             await create.ExecuteNonQueryAsync();
         }
 
-        var (exitCode, output) = await MigrationServiceRunner.RunAsync(new Dictionary<string, string>
-        {
-            ["ConnectionStrings__agepar-admin"] = await fixture.GetConnectionStringAsync(DbRole.Admin, name),
-        });
-        Assert.True(exitCode == 0, output);
+        await MigrateAsync(fixture, name, approvedTarget);
         return name;
+    }
+
+    /// <summary>Runs the migration service (no verb) on <paramref name="database"/>.</summary>
+    public static async Task MigrateAsync(AgeparAppFixture fixture, string database, string? approvedTarget = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__agepar-admin"] = await fixture.GetConnectionStringAsync(DbRole.Admin, database),
+        };
+        if (approvedTarget is not null)
+        {
+            settings["Migrations__RequireApproval"] = "true";
+            settings["Migrations__ApprovedTarget"] = approvedTarget;
+        }
+
+        var (exitCode, output) = await MigrationServiceRunner.RunAsync(settings);
+        Assert.True(exitCode == 0, output);
+    }
+
+    /// <summary>A scalar from <paramref name="database"/>, as agepar_admin.</summary>
+    public static async Task<T> ScalarInAsync<T>(AgeparAppFixture fixture, string database, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Admin, database));
+        await connection.OpenAsync();
+        await using var command = TestSql.Command(connection, sql, parameters);
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>The report line of <paramref name="table"/>: found, imported, present, rejected, warnings, in target, unaccounted.</summary>

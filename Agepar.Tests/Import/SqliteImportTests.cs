@@ -14,7 +14,10 @@ public sealed class SqliteImportTests(AgeparAppFixture fixture, ITestOutputHelpe
     {
         var sfx = Guid.NewGuid().ToString("N")[..10];
         var cpf = TestCpf.New();
-        var actor = await AuthTestData.InsertUserAsync(fixture, AuthTestData.UniqueEmail("sqlite-actor"), passwordHash: null, cpf: cpf, roles: "user");
+        // A database migrated up to before the audit chain, as on the switch-over day (docs/import.md): the file has audits.
+        var target = await OldPortalFixtures.CreateMigratedTargetAsync(fixture, OldPortalFixtures.BeforeAuditChain);
+        var actor = await OldPortalFixtures.ScalarInAsync<Guid>(fixture, target,
+            "INSERT INTO users (email, name, cpf) VALUES (@e, 'Ator', @c) RETURNING id", ("e", AuthTestData.UniqueEmail("sqlite-actor")), ("c", cpf));
         var folder = Directory.CreateTempSubdirectory("agepar-sqlite-").FullName;
         var file = Path.Combine(folder, $"app-{sfx}.db");
         var (kept, badJson, noVersion, badTime) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
@@ -51,11 +54,11 @@ public sealed class SqliteImportTests(AgeparAppFixture fixture, ITestOutputHelpe
         SqliteConnection.ClearAllPools();
         var label = $"sqlite:app-{sfx}.db";
 
-        var dry = await OldPortalFixtures.ImportAsync(fixture, "--from", file, "--dry-run");
+        var dry = await OldPortalFixtures.ImportIntoAsync(fixture, target, "--from", file, "--dry-run");
         Assert.True(dry.ExitCode == 0, dry.Output);
-        Assert.Equal(0L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE actor_user_id = @a", ("a", actor)));
+        Assert.Equal(0L, await OldPortalFixtures.ScalarInAsync<long>(fixture, target, "SELECT count(*) FROM submissions WHERE actor_user_id = @a", ("a", actor)));
 
-        var run = await OldPortalFixtures.ImportAsync(fixture, "--from", file);
+        var run = await OldPortalFixtures.ImportIntoAsync(fixture, target, "--from", file);
         output.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Equal([5, 2, 0, 3, 1, 2, 0], OldPortalFixtures.ReportRow(run.Output, "submissions"));
@@ -65,19 +68,19 @@ public sealed class SqliteImportTests(AgeparAppFixture fixture, ITestOutputHelpe
             Assert.Contains(reason, run.Output);
         }
 
-        Assert.Equal(2L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM submissions WHERE actor_user_id = @a", ("a", actor)));
-        Assert.True(await ScalarAsync<bool>(fixture,
+        Assert.Equal(2L, await OldPortalFixtures.ScalarInAsync<long>(fixture, target, "SELECT count(*) FROM submissions WHERE actor_user_id = @a", ("a", actor)));
+        Assert.True(await OldPortalFixtures.ScalarInAsync<bool>(fixture, target,
             "SELECT created_at = '2020-01-15T10:00:00Z' FROM submissions WHERE id = @id AND status = 'done' AND payload->>'nome' = 'x'", ("id", Guid.Parse(kept))));
-        Assert.Equal("failure", await ScalarAsync<string>(fixture, """
+        Assert.Equal("failure", await OldPortalFixtures.ScalarInAsync<string>(fixture, target, """
             SELECT outcome FROM audits WHERE metadata->>'import_source' = @label AND action = 'submission.failed'
                AND metadata->>'legacy_meta_text' = 'não é json' AND occurred_at = '2020-01-16T10:00:01Z'
             """, ("label", label)));
 
-        var again = await OldPortalFixtures.ImportAsync(fixture, "--from", file);
+        var again = await OldPortalFixtures.ImportIntoAsync(fixture, target, "--from", file);
         Assert.True(again.ExitCode == 0, again.Output);
         Assert.Equal([5, 0, 2, 3, 0, 2, 0], OldPortalFixtures.ReportRow(again.Output, "submissions"));
         Assert.Equal([3, 0, 2, 1, 0, 2, 0], OldPortalFixtures.ReportRow(again.Output, "audits"));
-        Assert.Equal(2L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM audits WHERE metadata->>'import_source' = @label", ("label", label)));
+        Assert.Equal(2L, await OldPortalFixtures.ScalarInAsync<long>(fixture, target, "SELECT count(*) FROM audits WHERE metadata->>'import_source' = @label", ("label", label)));
     }
 
     [Fact]
