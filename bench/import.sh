@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times the importer from the current portal (docs/import.md) on 100,000 submissions and 1,000,000 audit rows.
 # Self-contained and throwaway: starts its own PostgreSQL container on a random loopback port, migrates an empty
-# `agepar` database as agepar_admin, seeds an old-portal database (bench/import-seed.sql), runs
+# `agepar` database as agepar_admin (up to the migration before AuditChain), seeds an old-portal database (bench/import-seed.sql), runs
 # `import --dry-run`, `import`, and `import` again (idempotent pass), prints the figures, removes the container.
 #   bash bench/import.sh        (after `dotnet build Agepar.sln -c Release`)
 set -euo pipefail
@@ -28,7 +28,9 @@ sleep 3; for _ in $(seq 1 60); do psql -c 'SELECT 1' >/dev/null 2>&1 && break; s
 psql -c "CREATE ROLE agepar_admin LOGIN PASSWORD '$password'" -c "CREATE DATABASE agepar OWNER agepar_admin" -c "CREATE DATABASE oldportal"
 admin="Host=127.0.0.1;Port=$port;Username=agepar_admin;Password=$password;Database=agepar"
 old="Host=127.0.0.1;Port=$port;Username=postgres;Password=$password;Database=oldportal"
-env "ConnectionStrings__agepar-admin=$admin" DOTNET_ENVIRONMENT=Development dotnet "$dll" >/dev/null
+# Up to the migration before AuditChain, as on the switch-over day (docs/import.md): the chain would refuse history.
+env "ConnectionStrings__agepar-admin=$admin" DOTNET_ENVIRONMENT=Development Migrations__RequireApproval=true \
+  Migrations__ApprovedTarget="${BENCH_APPROVED_TARGET:-20261129215853_MaintenanceFunctions}" dotnet "$dll" >/dev/null
 
 echo "seeding the old portal database (1,000 users, 100,000 submissions, 1,000,000 audit rows)..." >&2
 seed_start=$(date +%s.%N)
