@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>Change management: pending migrations exist but none was approved (<c>Migrations:ApprovedTarget</c>).</summary>
     public const int ApprovalRequired = 2;
+
+    /// <summary>import: some source rows would be neither in the target nor rejected with a reason; the transaction was rolled back.</summary>
+    public const int ImportNotVerified = 3;
 }

@@ -1,5 +1,13 @@
 using Agepar.Data.Connection;
 using Agepar.MigrationService;
+using Agepar.MigrationService.Import;
+
+// `import --from <source> [--dry-run]`: the one-off importer from the current portal (docs/import.md). Without the
+// verb, the service migrates exactly as before.
+if (args is ["import", .. var importArgs])
+{
+    return await ImportCommand.RunAsync(importArgs, Console.Out, Console.Error);
+}
 
 var builder = Host.CreateApplicationBuilder(args);
 

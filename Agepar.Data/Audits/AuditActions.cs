@@ -72,12 +72,18 @@ public static class AuditActions
     /// <summary>Someone verified the audit hash chain (outcome failure when it found a break).</summary>
     public const string AuditChainVerified = "audit.chain_verified";
 
+    /// <summary>
+    /// An event imported from the previous portal whose action has no equivalent here (fileshare, notices, tasks, role
+    /// creation...); the original action is in <c>metadata.legacy_action</c> (docs/import.md).
+    /// </summary>
+    public const string LegacyEvent = "legacy.event";
+
     /// <summary>Every allowed value.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         AuthLogin, AuthLoginFailed, AuthLogout, AuthPasswordChanged, AuthSessionRevoked, AuthAccessDenied,
         UserCreated, UserUpdated, UserBlocked, UserUnblocked, UserRolesChanged, UserPasswordReset,
         SubmissionCreated, SubmissionStarted, SubmissionCompleted, SubmissionFailed, SubmissionCancelled,
-        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated, AuditChainVerified,
+        SubmissionDownloaded, SubmissionRetried, SystemMigrated, SystemPartitionsCreated, AuditChainVerified, LegacyEvent,
     ];
 }

@@ -68,7 +68,7 @@ public sealed class AutomationFlowTests(AgeparAppFixture fixture)
         Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
         Assert.EndsWith(".pdf", download.Content.Headers.ContentDisposition?.FileNameStar, StringComparison.Ordinal);
         var pdf = await download.Content.ReadAsByteArrayAsync();
-        var text = string.Join('\n', DfdDocumentTests.ReadPdf(pdf).Select(p => p.Text)).Normalize(NormalizationForm.FormC);
+        var text = string.Join('\n', PdfText.Read(pdf).Select(p => p.Text)).Normalize(NormalizationForm.FormC);
         Assert.Contains($"Protocolo: {protocolo}", text, StringComparison.Ordinal);
         Assert.Contains($"Solicitante: {name} <{email}>", text, StringComparison.Ordinal);
         Assert.Contains("Assunto: Tradução — Łódź, Ελληνικά", text, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Agepar.Bff.Automations;
 using Agepar.Bff.Automations.Dfd;
+using Agepar.Tests.Infrastructure;
 using UglyToad.PdfPig;
 using UglyToad.PdfPig.Content;
 using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
@@ -28,7 +29,7 @@ public sealed class DfdDocumentTests
 
         Assert.Equal("application/pdf", file.ContentType);
         Assert.EndsWith(".pdf", file.FileName, StringComparison.Ordinal);
-        var pages = ReadPdf(file.Content);
+        var pages = PdfText.Read(file.Content);
         Assert.True(pages.Count >= 2, $"80 items should need more than one page; got {pages.Count}");
         var text = string.Join('\n', pages.Select(p => p.Text));
         Assert.Contains("Protocolo: 24.999.001-0", text, StringComparison.Ordinal);
@@ -46,7 +47,7 @@ public sealed class DfdDocumentTests
             $"Pedido de {VietnameseName}: tiếng Việt, Łódź, Ελληνικά, Русский.",
             [Item($"Tradução para {VietnameseName} (Đà Nẵng)", "2", "10,00")]), VietnameseName);
 
-        var pages = ReadPdf(file.Content);
+        var pages = PdfText.Read(file.Content);
         var text = string.Join('\n', pages.Select(p => p.Text)).Normalize(NormalizationForm.FormC);
         Assert.Contains($"Solicitante: {VietnameseName} <", text, StringComparison.Ordinal);
         Assert.Contains("Diretoria demandante: Diretoria de Łódź", text, StringComparison.Ordinal);
@@ -74,7 +75,7 @@ public sealed class DfdDocumentTests
         var (file, _) = await RenderAsync(Body("24.999.003-0", "DAF", "Assunto",
             $"INÍCIO {words} FIM", [Item(string.Join(' ', Enumerable.Repeat("Descrição extensa", 20)), "1", "1,00")]), "Maria");
 
-        var page = Assert.Single(ReadPdf(file.Content));
+        var page = Assert.Single(PdfText.Read(file.Content));
         var start = page.Letters.First(l => l.Value == "I" && l.PointSize == 10);
         var end = page.Letters.Last(l => l.Value == "M" && l.PointSize == 10);
         Assert.True(end.StartBaseLine.Y < start.StartBaseLine.Y - 20, "the justification should span several lines");
@@ -92,7 +93,7 @@ public sealed class DfdDocumentTests
         var (file, _) = await RenderAsync(Body("24.999.006-0", "DAF", "Palavras longas", justificativa,
             Enumerable.Range(0, 200).Select(_ => Item(descricao, "1", "1,00"))), "Maria");
 
-        var pages = ReadPdf(file.Content);
+        var pages = PdfText.Read(file.Content);
         var lines = pages.SelectMany(p => p.Text.Split('\n')).Select(l => l.Normalize(NormalizationForm.FormC)).ToList();
         var start = lines.FindIndex(l => l.StartsWith("ễabc", StringComparison.Ordinal));
         var end = lines.FindIndex(l => l.StartsWith("2. Itens da demanda", StringComparison.Ordinal));
@@ -110,7 +111,7 @@ public sealed class DfdDocumentTests
         var items = Enumerable.Range(1, 200).Select(i => Item($"Mặt hàng {i:000} — {VietnameseName}", "1", "2,50"));
         var (file, _) = await RenderAsync(Body("24.999.004-0", "DAF", "Muitos itens", "Justificativa.", items), VietnameseName);
 
-        var pages = ReadPdf(file.Content);
+        var pages = PdfText.Read(file.Content);
         Assert.True(pages.Count >= 4, $"200 items should need at least four pages; got {pages.Count}");
         var text = string.Join('\n', pages.Select(p => p.Text)).Normalize(NormalizationForm.FormC);
         for (var i = 1; i <= 200; i++)
@@ -144,23 +145,12 @@ public sealed class DfdDocumentTests
 
         for (var i = 0; i < names.Count; i++)
         {
-            var pages = ReadPdf(files[i].File.Content);
+            var pages = PdfText.Read(files[i].File.Content);
             var text = string.Join('\n', pages.Select(p => p.Text)).Normalize(NormalizationForm.FormC);
             Assert.Contains($"Solicitante: {names[i]} <", text, StringComparison.Ordinal);
             Assert.Equal(30, CountOf(text, $" de {names[i]}"));
             EmbeddedFonts.AssertCompositeGlyphsComplete(files[i].File.Content);
         }
-    }
-
-    /// <summary>
-    /// Opens <paramref name="pdf"/> without lenient parsing (a broken cross-reference table or stream length fails)
-    /// and returns each page's text in reading order, lines separated by '\n', with its letters.
-    /// </summary>
-    internal static IReadOnlyList<(string Text, IReadOnlyList<Letter> Letters)> ReadPdf(byte[] pdf)
-    {
-        Assert.Equal("%PDF-", Encoding.ASCII.GetString(pdf, 0, 5));
-        using var document = PdfDocument.Open(pdf, new ParsingOptions { UseLenientParsing = false });
-        return [.. document.GetPages().Select(page => (ContentOrderTextExtractor.GetText(page), page.Letters))];
     }
 
     // Greek letters appear only in the item descriptions here: count them as drawn.

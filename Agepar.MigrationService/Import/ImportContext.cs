@@ -1,0 +1,79 @@
+using Npgsql;
+
+namespace Agepar.MigrationService.Import;
+
+/// <summary>A user of the target, as the importers resolve actors.</summary>
+internal sealed record TargetUser(Guid Id, string Email, string Name, string? Cpf);
+
+/// <summary>
+/// Shared state of one run: the target connection and its single transaction (rolled back by a dry run), the source,
+/// the report, and the maps later tables resolve against (old user id → target user, CPF/e-mail → target user).
+/// </summary>
+internal sealed class ImportContext(NpgsqlConnection target, NpgsqlTransaction transaction, IOldPortalSource source, ImportReport report, TextWriter filesReport)
+{
+    public NpgsqlConnection Target => target;
+
+    public NpgsqlTransaction Transaction => transaction;
+
+    public IOldPortalSource Source => source;
+
+    public ImportReport Report => report;
+
+    /// <summary>Tab-separated list of files that imported submissions reference on the old portal's disk.</summary>
+    public TextWriter FilesReport => filesReport;
+
+    /// <summary>Old portal user id → the target user it became (imported, or already there with the same e-mail).</summary>
+    public Dictionary<Guid, TargetUser> UsersByOldId { get; } = [];
+
+    public Dictionary<Guid, TargetUser> UsersById { get; } = [];
+
+    public Dictionary<string, TargetUser> UsersByEmail { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public Dictionary<string, TargetUser> UsersByCpf { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Old role id → target role id.</summary>
+    public Dictionary<Guid, Guid> RolesByOldId { get; } = [];
+
+    /// <summary>The (target user, target role) grants the source's user_roles rows correspond to.</summary>
+    public HashSet<(Guid, Guid)>? GrantsInTarget { get; set; }
+
+    /// <summary>Old submission id (text) → target id, for audits that point at a submission.</summary>
+    public Dictionary<string, Guid> SubmissionIds { get; } = new(StringComparer.Ordinal);
+
+    public NpgsqlCommand Command(string sql) => new(sql, target, transaction);
+
+    public void Remember(TargetUser user)
+    {
+        UsersById[user.Id] = user;
+        UsersByEmail[user.Email] = user;
+        if (user.Cpf is not null)
+        {
+            UsersByCpf[user.Cpf] = user;
+        }
+    }
+
+    /// <summary>The target user behind an old actor snapshot: by CPF, else (old rows without CPF) by e-mail.</summary>
+    public TargetUser? ResolveActor(string? cpf, string? email)
+    {
+        if (LegacyIdentity.NormalizeCpf(cpf) is { } digits && UsersByCpf.TryGetValue(digits, out var byCpf))
+        {
+            return byCpf;
+        }
+
+        return LegacyIdentity.NormalizeEmail(email) is { } address && UsersByEmail.TryGetValue(address, out var byEmail) ? byEmail : null;
+    }
+
+    /// <summary>Loads the target's users once, so every importer resolves against the same picture.</summary>
+    public async Task LoadTargetUsersAsync(CancellationToken ct)
+    {
+        await using var command = Command("SELECT id, email::text, name, cpf FROM users");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            Remember(new TargetUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+    }
+}
+
+/// <summary>The import cannot run at all (bad arguments, unreadable source, a target that would be harmed): nothing changed.</summary>
+internal sealed class ImportRefusedException(string message) : Exception(message);
