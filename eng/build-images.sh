@@ -87,7 +87,9 @@ customise_redis() {
   mkdir -p "$root/data"
 }
 
-# Each image is built and imported only when asked for ("-" skips it).
+# Each image is built and imported only when asked for ("-" skips it). Every image carries the SHA-256 of its
+# entrypoint as the label agepar.entrypoint, so eng/ensure-images.sh rebuilds an image whose entrypoint changed.
+label() { echo "LABEL agepar.entrypoint=$(sha256sum "$here/images/$1-entrypoint.sh" | cut -c1-64)"; }
 if [ "$pg_image" != - ]; then
   build_rootfs postgres postgresql-15 locales-all
   log "importing $pg_image"
@@ -96,6 +98,7 @@ if [ "$pg_image" != - ]; then
     -c 'ENV LANG=C.UTF-8' -c 'ENV PGDATA=/var/lib/postgresql/data' -c 'ENV PG_MAJOR=15' \
     -c 'VOLUME /var/lib/postgresql/data' -c 'EXPOSE 5432' \
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["postgres"]' \
+    -c "$(label postgres)" \
     "$cache/postgres.tar" "$pg_image" >/dev/null
 fi
 if [ "$redis_image" != - ]; then
@@ -105,6 +108,7 @@ if [ "$redis_image" != - ]; then
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'WORKDIR /data' \
     -c 'VOLUME /data' -c 'EXPOSE 6379' \
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["redis-server"]' \
+    -c "$(label redis)" \
     "$cache/redis.tar" "$redis_image" >/dev/null
 fi
 if [ -n "$pgbouncer_image" ] && [ "$pgbouncer_image" != - ]; then
@@ -113,6 +117,7 @@ if [ -n "$pgbouncer_image" ] && [ "$pgbouncer_image" != - ]; then
   "$engine" import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'EXPOSE 6432' \
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+    -c "$(label pgbouncer)" \
     "$cache/pgbouncer.tar" "$pgbouncer_image" >/dev/null
 fi
 if [ -n "$exporter_image" ] && [ "$exporter_image" != - ]; then
@@ -121,6 +126,7 @@ if [ -n "$exporter_image" ] && [ "$exporter_image" != - ]; then
   "$engine" import \
     -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'EXPOSE 9187' \
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+    -c "$(label postgres-exporter)" \
     "$cache/postgres-exporter.tar" "$exporter_image" >/dev/null
 fi
 log "images ready"

@@ -27,13 +27,19 @@ pg_tag=15
 redis_tag=7
 
 have() { "$engine" image inspect "$1" >/dev/null 2>&1; }
+# A locally built image is current when its agepar.entrypoint label matches the entrypoint in eng/images (see
+# build-images.sh): a changed entrypoint rebuilds the image on the next run.
+current() {
+  local want; want="$(sha256sum "$here/images/$2-entrypoint.sh" | cut -c1-64)"
+  [ "$("$engine" image inspect --format '{{ index .Config.Labels "agepar.entrypoint" }}' "$1" 2>/dev/null)" = "$want" ]
+}
 
 # pgBouncer has no official image with this entrypoint contract: it is always built here from Debian's package
 # (eng/images/pgbouncer-entrypoint.sh) and handed to the AppHost as PgBouncer__Image. Where it cannot be built, the
 # AppHost runs without pgBouncer (PgBouncer__Enabled stays false) and the pgBouncer tests say why they cannot run.
 pgbouncer_image="$local_registry/library/pgbouncer:1.18"
 ensure_pgbouncer() {
-  if ! have "$pgbouncer_image"; then
+  if ! current "$pgbouncer_image" pgbouncer; then
     if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
       log "building $pgbouncer_image from Debian's pgbouncer package"
       "$here/build-images.sh" "$engine" - - "$pgbouncer_image" >&2
@@ -48,7 +54,7 @@ ensure_pgbouncer() {
 # Where it cannot be built, the AppHost runs without it.
 exporter_image="$local_registry/library/postgres-exporter:0.11"
 ensure_monitoring() {
-  if ! have "$exporter_image"; then
+  if ! current "$exporter_image" postgres-exporter; then
     if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
       log "building $exporter_image from Debian's prometheus-postgres-exporter package"
       "$here/build-images.sh" "$engine" - - - "$exporter_image" >&2
@@ -86,7 +92,7 @@ fi
 
 local_pg="$local_registry/library/postgres:$pg_tag"
 local_redis="$local_registry/library/redis:$redis_tag"
-if ! { have "$local_pg" && have "$local_redis"; }; then
+if ! { current "$local_pg" postgres && current "$local_redis" redis; }; then
   if try_pull "$official_pg" && try_pull "$official_redis"; then
     log "pulled the official images"
     echo "Containers__Registry="; ensure_pgbouncer; ensure_monitoring; exit 0

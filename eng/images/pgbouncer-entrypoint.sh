@@ -7,6 +7,8 @@
 #   PGBOUNCER_POOL_MODE                     transaction (default) | session
 #   PGBOUNCER_POOL_SIZE / PGBOUNCER_MAX_CLIENT_CONN   server connections per user+database (20) / clients (500)
 #   PGBOUNCER_SERVER_TLS_SSLMODE            TLS towards the server (default prefer)
+#   PGBOUNCER_SERVER_LOGIN_RETRY            seconds between reconnection tries after the server was lost (default 1;
+#                                           pgBouncer's own 15 s would hold every client that long after a restart)
 # Anything given as arguments replaces the pgbouncer command line.
 set -eu
 : "${PGBOUNCER_DB_HOST:?PGBOUNCER_DB_HOST is required}" "${PGBOUNCER_USER:?PGBOUNCER_USER is required}" "${PGBOUNCER_PASSWORD:?PGBOUNCER_PASSWORD is required}"
@@ -27,6 +29,7 @@ pool_mode = ${PGBOUNCER_POOL_MODE:-transaction}
 default_pool_size = ${PGBOUNCER_POOL_SIZE:-20}
 max_client_conn = ${PGBOUNCER_MAX_CLIENT_CONN:-500}
 server_tls_sslmode = ${PGBOUNCER_SERVER_TLS_SSLMODE:-prefer}
+server_login_retry = ${PGBOUNCER_SERVER_LOGIN_RETRY:-1}
 ignore_startup_parameters = extra_float_digits
 server_reset_query =
 log_connections = 0
