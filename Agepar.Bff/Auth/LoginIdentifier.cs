@@ -1,3 +1,5 @@
+using Agepar.Data.Auth;
+
 namespace Agepar.Bff.Auth;
 
 /// <summary>What the user typed to sign in, normalized: a lower-case e-mail or an 11-digit CPF.</summary>

@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using Agepar.Bff.Auth;
 using Agepar.Bff.Automations.Validation;
+using Agepar.Data.Auth;
 
 namespace Agepar.Bff.Users;
 

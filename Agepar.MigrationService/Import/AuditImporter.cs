@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Agepar.Data.Auth;
 using NpgsqlTypes;
 
 namespace Agepar.MigrationService.Import;
@@ -118,7 +119,7 @@ internal static class AuditImporter
 
         var (action, outcome) = AuditActionMap.Resolve(old.Action, old.Kind);
         var actor = ctx.ResolveActor(old.ActorCpf, null);
-        var cpf = LegacyIdentity.NormalizeCpf(old.ActorCpf);
+        var cpf = Cpf.Normalize(old.ActorCpf);
         if (old.ActorCpf is not null && cpf is null)
         {
             table.Warn(key, "actor CPF not 11 digits: kept in metadata.legacy_actor_cpf only");

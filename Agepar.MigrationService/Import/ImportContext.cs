@@ -1,3 +1,4 @@
+using Agepar.Data.Auth;
 using Npgsql;
 
 namespace Agepar.MigrationService.Import;
@@ -55,7 +56,7 @@ internal sealed class ImportContext(NpgsqlConnection target, NpgsqlTransaction t
     /// <summary>The target user behind an old actor snapshot: by CPF, else (old rows without CPF) by e-mail.</summary>
     public TargetUser? ResolveActor(string? cpf, string? email)
     {
-        if (LegacyIdentity.NormalizeCpf(cpf) is { } digits && UsersByCpf.TryGetValue(digits, out var byCpf))
+        if (Cpf.Normalize(cpf) is { } digits && UsersByCpf.TryGetValue(digits, out var byCpf))
         {
             return byCpf;
         }

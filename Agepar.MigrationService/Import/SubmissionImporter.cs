@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agepar.Data.Auth;
 using Agepar.Data.Submissions;
 using NpgsqlTypes;
 
@@ -179,7 +180,7 @@ internal static class SubmissionImporter
             table.Warn(key, "result references files on the old portal's disk (listed in the files report, not copied)");
         }
 
-        var actorCpf = LegacyIdentity.NormalizeCpf(old.ActorCpf);
+        var actorCpf = Cpf.Normalize(old.ActorCpf);
         var finished = status is SubmissionStatus.Done or SubmissionStatus.Error or SubmissionStatus.Cancelled ? old.UpdatedAt ?? createdAt : (DateTimeOffset?)null;
         var wasRun = old.Status?.Trim().ToLowerInvariant() is not ("queued" or "pending" or "submitted");
         return new Row(id, kind, old.Version.Trim(), actor.Id, old.ActorName, old.ActorEmail, actorCpf,

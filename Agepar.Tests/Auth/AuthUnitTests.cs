@@ -1,4 +1,5 @@
 using Agepar.Bff.Auth;
+using Agepar.Data.Auth;
 using Agepar.Tests.Infrastructure;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Agepar.Bff.Auth;
+using Agepar.Data.Auth;
 using Agepar.Tests.Infrastructure;
 
 namespace Agepar.Tests.Auth;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Agepar.Bff.Auth;
+using Agepar.Data.Auth;
 
 namespace Agepar.Tests.Infrastructure;
 

@@ -1,6 +1,9 @@
-namespace Agepar.Bff.Auth;
+namespace Agepar.Data.Auth;
 
-/// <summary>Brazilian CPF: 11 digits, the last two being check digits.</summary>
+/// <summary>
+/// Brazilian CPF: 11 digits, the last two being check digits. Shared by the BFF (login, users) and the migration
+/// service's importer, so both apply one rule.
+/// </summary>
 public static class Cpf
 {
     /// <summary>
