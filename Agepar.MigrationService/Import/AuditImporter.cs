@@ -287,14 +287,7 @@ internal static class AuditImporter
             {
                 await writer.StartRowAsync(ct);
                 await writer.WriteAsync(row.OccurredAt, NpgsqlDbType.TimestampTz, ct);
-                if (row.ActorUserId is { } actorId)
-                {
-                    await writer.WriteAsync(actorId, NpgsqlDbType.Uuid, ct);
-                }
-                else
-                {
-                    await writer.WriteNullAsync(ct);
-                }
+                await SubmissionImporter.WriteNullableAsync(writer, row.ActorUserId, NpgsqlDbType.Uuid, ct);
 
                 await SubmissionImporter.WriteNullableAsync(writer, row.ActorName, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.ActorEmail, NpgsqlDbType.Text, ct);
@@ -304,14 +297,7 @@ internal static class AuditImporter
                 await SubmissionImporter.WriteNullableAsync(writer, row.ObjectType, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.ObjectId, NpgsqlDbType.Text, ct);
                 await writer.WriteAsync(row.Outcome, NpgsqlDbType.Text, ct);
-                if (row.Ip is { } ip)
-                {
-                    await writer.WriteAsync(ip, NpgsqlDbType.Inet, ct);
-                }
-                else
-                {
-                    await writer.WriteNullAsync(ct);
-                }
+                await SubmissionImporter.WriteNullableAsync(writer, row.Ip, NpgsqlDbType.Inet, ct);
 
                 await SubmissionImporter.WriteNullableAsync(writer, row.UserAgent, NpgsqlDbType.Text, ct);
                 await writer.WriteAsync(row.Metadata, NpgsqlDbType.Jsonb, ct);

@@ -270,14 +270,7 @@ internal static class SubmissionImporter
                 await writer.WriteAsync(3, NpgsqlDbType.Integer, ct);
                 await writer.WriteAsync(row.CreatedAt, NpgsqlDbType.TimestampTz, ct);
                 await writer.WriteAsync(row.CreatedAt, NpgsqlDbType.TimestampTz, ct);
-                if (row.FinishedAt is { } finished)
-                {
-                    await writer.WriteAsync(finished, NpgsqlDbType.TimestampTz, ct);
-                }
-                else
-                {
-                    await writer.WriteNullAsync(ct);
-                }
+                await WriteNullableAsync(writer, row.FinishedAt, NpgsqlDbType.TimestampTz, ct);
 
                 await writer.WriteAsync(row.UpdatedAt, NpgsqlDbType.TimestampTz, ct);
             }
@@ -288,7 +281,8 @@ internal static class SubmissionImporter
         batch.Clear();
     }
 
-    internal static async Task WriteNullableAsync(Npgsql.NpgsqlBinaryImporter writer, string? value, NpgsqlDbType type, CancellationToken ct)
+    internal static async Task WriteNullableAsync<T>(Npgsql.NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : class
     {
         if (value is null)
         {
@@ -297,6 +291,19 @@ internal static class SubmissionImporter
         else
         {
             await writer.WriteAsync(value, type, ct);
+        }
+    }
+
+    internal static async Task WriteNullableAsync<T>(Npgsql.NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type, CancellationToken ct)
+        where T : struct
+    {
+        if (value is { } present)
+        {
+            await writer.WriteAsync(present, type, ct);
+        }
+        else
+        {
+            await writer.WriteNullAsync(ct);
         }
     }
 
