@@ -40,7 +40,7 @@ public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
             ObjectType = StorableText.Clean(objectType),
             ObjectId = StorableText.Clean(objectId),
             Ip = http?.Connection.RemoteIpAddress,
-            UserAgent = http?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? StorableText.Clean(Truncate(ua, 512)) : null,
+            UserAgent = StorableText.UserAgent(http),
             TraceId = Activity.Current?.TraceId.ToString(),
             Metadata = metadata is null ? JsonDocument.Parse("{}") : JsonSerializer.SerializeToDocument(metadata, StorableText.JsonOptions),
         };
@@ -48,7 +48,7 @@ public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
         return audit;
     }
 
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+
 }
 
 /// <summary>Who acted, when there is no authenticated <see cref="CurrentUser"/> (a failed login, a background worker).</summary>

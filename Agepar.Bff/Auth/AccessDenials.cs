@@ -1,5 +1,6 @@
 using System.Net;
 using Agepar.Bff.Audits;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,7 +54,7 @@ internal sealed partial class AccessDenials(
         LogDenied(context.Request.Method, path, status, code, user?.Id);
         metrics.Denied(status, code);
 
-        var sample = new DenialSample(status, context.Request.Method, path, endpoint, LoginService.UserAgent(context), kind, requirement);
+        var sample = new DenialSample(status, context.Request.Method, path, endpoint, StorableText.UserAgent(context), kind, requirement);
         var key = new DenialAuditAggregator.DenialKey(LoginRateLimiter.ClientIp(context)?.ToString() ?? "", user?.Id, code, user is null ? null : endpoint);
         var count = aggregator.Claim(key, sample);
         if (count == 0)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agepar.Bff.Audits;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Auth;
@@ -155,7 +156,7 @@ public static class AuthApi
         var identifier = new LoginIdentifier(current.Email.ToLowerInvariant(), false);
         var user = await services.Db.Users.Include(u => u.UserRoles).ThenInclude(ur => ur.Role).FirstAsync(u => u.Id == current.Id, ct);
         var ticket = await services.RateLimiter.BeginAsync(LoginAccount.For(user, identifier), LoginRateLimiter.ClientIp(http),
-            LoginService.UserAgent(http), LoginAttemptReason.BadCredentials, ct);
+            StorableText.UserAgent(http), LoginAttemptReason.BadCredentials, ct);
         if (ticket.RetryAfter is { } retryAfter)
         {
             await services.Login.AuditFailureAsync(identifier, user, LoginAttemptReason.RateLimited, AuditOutcome.Denied, ct);
@@ -186,7 +187,7 @@ public static class AuthApi
         user.MustChangePassword = false;
         var revoked = await services.Sessions.RevokeAllAsync(user.Id, ct);
         var rememberMe = http.Features.Get<AuthenticatedSession>()?.Session.RememberMe ?? false;
-        var issued = services.Sessions.Create(user, rememberMe, LoginRateLimiter.ClientIp(http), http.Request.Headers.UserAgent.ToString());
+        var issued = services.Sessions.Create(user, rememberMe, LoginRateLimiter.ClientIp(http), StorableText.UserAgent(http));
         services.Audits.Add(services.Db, AuditActions.AuthPasswordChanged, AuditOutcome.Success,
             objectType: "user", objectId: user.Id.ToString(),
             metadata: new { mustChangePasswordBefore = wasForced, sessionsRevoked = revoked });

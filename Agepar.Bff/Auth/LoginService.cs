@@ -1,4 +1,5 @@
 using Agepar.Bff.Audits;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Auth;
@@ -36,7 +37,7 @@ public sealed partial class LoginService(
 
         // Counted before the password is looked at: a refused guess never reaches verification.
         var failure = user is null ? LoginAttemptReason.NotFound : LoginAttemptReason.BadCredentials;
-        var ticket = await rateLimiter.BeginAsync(LoginAccount.For(user, identifier), ip, UserAgent(http), failure, ct);
+        var ticket = await rateLimiter.BeginAsync(LoginAccount.For(user, identifier), ip, StorableText.UserAgent(http), failure, ct);
         if (ticket.RetryAfter is { } retryAfter)
         {
             await AuditFailureAsync(identifier, user, LoginAttemptReason.RateLimited, AuditOutcome.Denied, ct);
@@ -70,7 +71,7 @@ public sealed partial class LoginService(
             await sessions.RevokeAsync(previous.SessionId, previous.Id, ct);
         }
 
-        var issued = sessions.Create(user, rememberMe, ip, UserAgent(http));
+        var issued = sessions.Create(user, rememberMe, ip, StorableText.UserAgent(http));
         user.LastLoginAt = time.GetUtcNow();
         audits.Add(db, AuditActions.AuthLogin, AuditOutcome.Success,
             actorSnapshot: Snapshot(user), objectType: "session", objectId: issued.SessionId.ToString(),
@@ -93,9 +94,6 @@ public sealed partial class LoginService(
     }
 
     public static ActorSnapshot Snapshot(User user) => new(user.Id, user.Name, user.Email, user.Cpf);
-
-    public static string? UserAgent(HttpContext http) =>
-        http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? (ua.Length > 512 ? ua[..512] : ua) : null;
 
     [LoggerMessage(LogLevel.Information, "Login refused: {Reason} ({IdentifierType}, user {UserId})")]
     private partial void LogLoginFailed(string reason, string identifierType, Guid? userId);

@@ -16,6 +16,7 @@ public sealed class SessionService(
     private AuthSessionOptions Options => options.Value;
 
     /// <summary>Stages a new session for <paramref name="user"/> on the context (the caller saves).</summary>
+    /// <param name="userAgent">The client's User-Agent as <see cref="Infrastructure.StorableText.UserAgent"/> gives it (bounded, storable).</param>
     public IssuedSession Create(User user, bool rememberMe, IPAddress? ip, string? userAgent)
     {
         var now = time.GetUtcNow();
@@ -32,7 +33,7 @@ public sealed class SessionService(
             ExpiresAt = expires,
             RememberMe = rememberMe,
             Ip = ip,
-            UserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent,
+            UserAgent = userAgent,
         };
         db.Sessions.Add(session);
         return new IssuedSession(session.Id, token, csrf, expires, rememberMe);

@@ -15,6 +15,15 @@ internal static class StorableText
     /// <summary>Serializer options for audit metadata: every string value goes through <see cref="Clean"/>.</summary>
     public static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new CleanStringConverter() } };
 
+    /// <summary>Longest User-Agent kept in audits, sessions and login attempts.</summary>
+    public const int MaxUserAgentLength = 512;
+
+    /// <summary>The request's User-Agent as every table stores it: at most 512 characters, storable; null when absent.</summary>
+    public static string? UserAgent(HttpContext? http) =>
+        http?.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua
+            ? Clean(ua.Length > MaxUserAgentLength ? ua[..MaxUserAgentLength] : ua)
+            : null;
+
     public static string? Clean(string? value)
     {
         if (value is null || IsStorable(value))
