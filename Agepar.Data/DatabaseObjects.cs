@@ -12,8 +12,19 @@ public static class DatabaseObjects
     /// <summary>Login role of the backup job: CONNECT and membership of <c>pg_read_all_data</c>, nothing else. Created by provisioning.</summary>
     public const string BackupRole = "agepar_backup";
 
-    /// <summary>Login role that owns the schema and runs migrations. Created by provisioning, not by migrations.</summary>
+    /// <summary>
+    /// Login role of the one-shot migration service (and the importer). NOINHERIT member of <see cref="OwnerRole"/>: it
+    /// holds no right on the schema until it runs <c>SET ROLE agepar_owner</c>, which the migration service does on
+    /// every connection of a provisioned database. Created by provisioning, not by migrations.
+    /// </summary>
     public const string AdminRole = "agepar_admin";
+
+    /// <summary>
+    /// NOLOGIN role that owns the database, schema <c>public</c> and every object in it (tables, partitions, sequences,
+    /// functions, among them the SECURITY DEFINER ones). Nobody can sign in as it; <see cref="AdminRole"/> acts as it
+    /// through <c>SET ROLE</c>. Created by provisioning.
+    /// </summary>
+    public const string OwnerRole = "agepar_owner";
 
     /// <summary>postgres_exporter's login role: CONNECT and membership of <c>pg_monitor</c> only.</summary>
     public const string MonitorRole = "agepar_monitor";
@@ -29,6 +40,9 @@ public static class DatabaseObjects
 
     /// <summary><c>drop_audit_partitions_older_than(p_cutoff date) RETURNS SETOF text</c>: detaches and drops monthly audit partitions that end on or before the cutoff (midnight UTC).</summary>
     public const string DropAuditPartitionsOlderThanFunction = "drop_audit_partitions_older_than";
+
+    /// <summary>Audit id ranges the importer wrote after the chain started (migration <c>AuditImports</c>): the verifier reports their back-dated rows as imported, not as breaks.</summary>
+    public const string AuditImportsTable = "audit_imports";
 
     /// <summary>Session setting that lets the table owner update or delete audit rows (<c>SET LOCAL agepar.audit_maintenance = 'on'</c>).</summary>
     public const string AuditMaintenanceSetting = "agepar.audit_maintenance";

@@ -12,7 +12,8 @@ namespace Agepar.MigrationService;
 
 /// <summary>
 /// One-shot: (1) provision roles when a privileged connection is configured, (2) apply pending migrations as
-/// agepar_admin inside the EF execution strategy — or, under change management, only up to the approved target —
+/// agepar_admin acting as the NOLOGIN owner agepar_owner where provisioned (<see cref="OwnerRoleSession"/>) inside the EF
+/// execution strategy — or, under change management, only up to the approved target —
 /// (3) ensure the audit partitions ahead. Then it stops the host; the exit code (<see cref="ExitCodes"/>) is the outcome.
 /// </summary>
 internal sealed partial class MigrationWorker(

@@ -15,6 +15,8 @@ builder.AddServiceDefaults();
 try
 {
     builder.AddAgeparDbContext(ConnectionNames.Admin, pooled: false);
+    // Migrations, partitions and the run's audit rows as the NOLOGIN schema owner (SET ROLE), where provisioned.
+    builder.Services.ConfigureDbContext<Agepar.Data.AgeparDbContext>(db => db.AddInterceptors(new OwnerRoleSession.Interceptor()));
 }
 catch (InvalidOperationException ex)
 {

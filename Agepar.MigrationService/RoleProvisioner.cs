@@ -4,16 +4,21 @@ using Npgsql;
 namespace Agepar.MigrationService;
 
 /// <summary>
-/// Step 1, with a privileged connection: creates or updates <c>agepar_admin</c> (owns the database and schema
-/// <c>public</c>; DDL), <c>agepar_user</c> (CONNECT, USAGE, DML through default privileges), <c>agepar_backup</c>
-/// (CONNECT, member of <c>pg_read_all_data</c>: the backup job reads and can change nothing), <c>agepar_monitor</c>
-/// (CONNECT, member of <c>pg_monitor</c>: statistics for postgres_exporter, no table data) and, when a streaming
-/// replica is wanted, <c>agepar_replicator</c> (LOGIN REPLICATION); revokes what PUBLIC
-/// had, and creates pg_stat_statements (it needs a superuser). Idempotent: a second run changes nothing.
+/// Step 1, with a privileged connection: creates or updates <c>agepar_owner</c> (NOLOGIN: owns the database, schema
+/// <c>public</c> and every object in it, the SECURITY DEFINER functions included), <c>agepar_admin</c> (LOGIN
+/// NOINHERIT member of <c>agepar_owner</c>: holds no right on the schema until it runs <c>SET ROLE agepar_owner</c>,
+/// which the migration service does; see <see cref="OwnerRoleSession"/>), <c>agepar_user</c> (CONNECT, USAGE, DML
+/// through the owner's default privileges), <c>agepar_backup</c> (CONNECT, member of <c>pg_read_all_data</c>: the backup
+/// job reads and can change nothing), <c>agepar_monitor</c> (CONNECT, member of <c>pg_monitor</c>: statistics for
+/// postgres_exporter, no table data) and, when a streaming replica is wanted, <c>agepar_replicator</c> (LOGIN
+/// REPLICATION); hands everything <c>agepar_admin</c> owned in this database to <c>agepar_owner</c> (a database
+/// provisioned before the owner role existed); revokes what PUBLIC had, and creates pg_stat_statements (it needs a
+/// superuser). Idempotent: a second run changes nothing.
 /// </summary>
 internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
 {
     private const string Admin = DatabaseObjects.AdminRole;
+    private const string Owner = DatabaseObjects.OwnerRole;
     private const string App = DatabaseObjects.AppRole;
     private const string Backup = DatabaseObjects.BackupRole;
     private const string Monitor = DatabaseObjects.MonitorRole;
@@ -30,7 +35,10 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
 
-        await EnsureRoleAsync(connection, Admin, adminPassword, ct);
+        await EnsureOwnerRoleAsync(connection, ct);
+        // NOINHERIT: membership of agepar_owner lets agepar_admin SET ROLE to it, but confers none of its rights
+        // implicitly, so a session of agepar_admin that did not ask to act as the owner can change nothing.
+        await EnsureRoleAsync(connection, Admin, adminPassword, ct, inherit: false);
         await EnsureRoleAsync(connection, App, appPassword, ct);
         await EnsureRoleAsync(connection, Backup, backupPassword, ct);
         await EnsureRoleAsync(connection, Monitor, monitorPassword, ct);
@@ -43,16 +51,31 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
         // Identifiers come from constants and current_database(); format(%I) quotes them.
         await ExecuteAsync(connection, $"""
             DO $do$
-            DECLARE db text := current_database();
+            DECLARE
+                db     text := current_database();
+                others text[];
+                d      text;
             BEGIN
-              EXECUTE format('ALTER DATABASE %I OWNER TO {Admin}', db);
-              EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db);
-              EXECUTE format('GRANT CONNECT ON DATABASE %I TO {App}', db);
-              EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Backup}', db);
-              EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Monitor}', db);
+                IF NOT pg_catalog.pg_has_role('{Admin}', '{Owner}', 'MEMBER') THEN
+                    GRANT {Owner} TO {Admin};
+                END IF;
+                -- Whatever agepar_admin still owns here (a database provisioned before agepar_owner existed) goes to the
+                -- owner role: tables, partitions, sequences, functions, extensions. REASSIGN OWNED also moves shared
+                -- objects, i.e. other databases agepar_admin owns (a developer's scratch databases): those go back.
+                others := ARRAY(SELECT datname FROM pg_catalog.pg_database WHERE datdba = '{Admin}'::regrole AND datname <> db);
+                REASSIGN OWNED BY {Admin} TO {Owner};
+                FOREACH d IN ARRAY others LOOP
+                    EXECUTE format('ALTER DATABASE %I OWNER TO {Admin}', d);
+                END LOOP;
+                EXECUTE format('ALTER DATABASE %I OWNER TO {Owner}', db);
+                EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db);
+                EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Admin}', db);
+                EXECUTE format('GRANT CONNECT ON DATABASE %I TO {App}', db);
+                EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Backup}', db);
+                EXECUTE format('GRANT CONNECT ON DATABASE %I TO {Monitor}', db);
             END
             $do$;
-            ALTER SCHEMA public OWNER TO {Admin};
+            ALTER SCHEMA public OWNER TO {Owner};
             REVOKE ALL ON SCHEMA public FROM PUBLIC;
             GRANT USAGE ON SCHEMA public TO {App};
             -- The backup job reads everything and can change nothing: pg_read_all_data (PostgreSQL 14+) is SELECT on
@@ -60,17 +83,37 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
             GRANT pg_read_all_data TO {Backup};
             -- postgres_exporter's login: pg_monitor reads statistics and settings (pg_stat_*, pg_settings), never table data.
             GRANT pg_monitor TO {Monitor};
-            ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {App};
-            ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {App};
-            ALTER DEFAULT PRIVILEGES FOR ROLE {Admin} IN SCHEMA public REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+            -- Objects the owner creates later (migrations, partitions made by maintain_audit_partitions) start with DML for
+            -- the app; audit tables and partitions narrow it to SELECT/INSERT themselves. Functions: no EXECUTE for PUBLIC,
+            -- set globally because a per-schema default can only add privileges, never take a global one away.
+            ALTER DEFAULT PRIVILEGES FOR ROLE {Owner} IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {App};
+            ALTER DEFAULT PRIVILEGES FOR ROLE {Owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {App};
+            ALTER DEFAULT PRIVILEGES FOR ROLE {Owner} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
             CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
             """, ct);
 
         await tx.CommitAsync(ct);
-        LogProvisioned(Admin, App, Backup, connection.Database);
+        LogProvisioned(Owner, Admin, App, Backup, connection.Database);
     }
 
-    private async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct, bool replication = false)
+    /// <summary>The NOLOGIN owner: no password, no attribute beyond owning things (re-asserted every run).</summary>
+    private async Task EnsureOwnerRoleAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var read = new NpgsqlCommand("SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname = $1", connection)
+        {
+            Parameters = { new() { Value = Owner } },
+        };
+        var exists = (long)(await read.ExecuteScalarAsync(ct))! > 0;
+        if (!exists)
+        {
+            await ExecuteAsync(connection, $"CREATE ROLE {Owner} NOLOGIN", ct);
+        }
+
+        await ExecuteAsync(connection, $"ALTER ROLE {Owner} WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD NULL", ct);
+        LogRole(Owner, exists ? "already existed" : "created", false);
+    }
+
+    private async Task EnsureRoleAsync(NpgsqlConnection connection, string role, string password, CancellationToken ct, bool replication = false, bool inherit = true)
     {
         await using var read = new NpgsqlCommand("SELECT rolpassword FROM pg_authid WHERE rolname = $1", connection)
         {
@@ -84,7 +127,7 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
         }
 
         // Attributes are re-asserted every run (someone may have widened them by hand).
-        await ExecuteAsync(connection, $"ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE {(replication ? "REPLICATION" : "NOREPLICATION")} NOBYPASSRLS", ct);
+        await ExecuteAsync(connection, $"ALTER ROLE {role} WITH LOGIN {(inherit ? "INHERIT" : "NOINHERIT")} NOSUPERUSER NOCREATEDB NOCREATEROLE {(replication ? "REPLICATION" : "NOREPLICATION")} NOBYPASSRLS", ct);
 
         var passwordChanged = !ScramVerifier.Matches(existing as string, password);
         if (passwordChanged)
@@ -114,6 +157,7 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
     [LoggerMessage(LogLevel.Information, "Role {Role} {Outcome}; password changed: {PasswordChanged}")]
     private partial void LogRole(string role, string outcome, bool passwordChanged);
 
-    [LoggerMessage(LogLevel.Information, "Provisioned {AdminRole} (owner, DDL), {AppRole} (DML only) and {BackupRole} (read only) on database {Database}")]
-    private partial void LogProvisioned(string adminRole, string appRole, string backupRole, string database);
+    [LoggerMessage(LogLevel.Information,
+        "Provisioned {OwnerRole} (NOLOGIN owner), {AdminRole} (migrations, through SET ROLE), {AppRole} (DML only) and {BackupRole} (read only) on database {Database}")]
+    private partial void LogProvisioned(string ownerRole, string adminRole, string appRole, string backupRole, string database);
 }

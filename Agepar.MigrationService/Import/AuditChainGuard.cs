@@ -4,13 +4,14 @@ namespace Agepar.MigrationService.Import;
 /// The tamper-evident audit chain (branch <c>chain</c>, migration <c>AuditChain</c>) reports any audit row whose
 /// <c>occurred_at</c> is older than <c>AuditChain:MaxSealLag</c> when it is sealed, unless its id is at or below
 /// <c>audit_chain_start.max_audit_id</c>. Imported history is exactly that, so on a database where the chain exists
-/// the importer writes audits only where the chain has a recorded exemption for imports (<c>audit_imports</c>, the
-/// change docs/import.md describes); otherwise it refuses before writing anything, rather than making the chain
+/// the importer writes audits only where the chain records imports (<c>audit_imports</c>, migration
+/// <c>AuditImports</c>: the verifier reports rows of a recorded range as imported, not back-dated); on a database
+/// migrated only up to the chain but not that far it refuses before writing anything, rather than making the chain
 /// report hundreds of thousands of breaks.
 /// </summary>
 internal static class AuditChainGuard
 {
-    public const string ImportsTable = "audit_imports";
+    public const string ImportsTable = Agepar.Data.DatabaseObjects.AuditImportsTable;
 
     /// <summary>Whether the chain exists, and whether it has the import exemption table.</summary>
     public static async Task<(bool Chain, bool Exemption)> ReadAsync(ImportContext ctx, CancellationToken ct)
@@ -26,7 +27,7 @@ internal static class AuditChainGuard
     public static ImportRefusedException Refusal() => new(
         "the audit hash chain is enabled (audit_chain_start exists) and has no import exemption (audit_imports): " +
         "imported historical audits would all be reported as back-dated. Import before the AuditChain migration " +
-        "(Migrations:ApprovedTarget, docs/import.md) or add the audit_imports exemption first. Nothing was changed.");
+        "(Migrations:ApprovedTarget, docs/import.md) or apply the AuditImports migration first. Nothing was changed.");
 
     /// <summary>Records the id range this run's audits took, in the same transaction as the rows.</summary>
     public static async Task RecordAsync(ImportContext ctx, string label, long firstId, long lastId, long rows, CancellationToken ct)

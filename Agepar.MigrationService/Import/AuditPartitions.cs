@@ -4,8 +4,8 @@ namespace Agepar.MigrationService.Import;
 
 /// <summary>
 /// Monthly audit partitions for the months imported rows fall in. <c>ensure_audit_partitions</c> only creates the
-/// current month and the months ahead; historical months are created here, as <c>agepar_admin</c> (the table's
-/// owner), exactly as that function builds them: same name (<c>audits_yYYYYmMM</c>, UTC months), the TRUNCATE guard,
+/// current month and the months ahead; historical months are created here, as the table's owner
+/// (<c>agepar_owner</c> through <c>SET ROLE</c> where provisioned, else <c>agepar_admin</c>), exactly as that function builds them: same name (<c>audits_yYYYYmMM</c>, UTC months), the TRUNCATE guard,
 /// no PUBLIC rights, SELECT/INSERT only for <c>agepar_user</c>. A month whose rows already sit in
 /// <c>audits_default</c> is left there (moving rows out of the default partition needs the append-only escape
 /// hatch, which the importer never uses): imported rows of that month go to the default partition too.

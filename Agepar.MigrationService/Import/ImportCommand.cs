@@ -7,7 +7,7 @@ namespace Agepar.MigrationService.Import;
 /// <summary>
 /// <c>Agepar.MigrationService import --from &lt;source&gt; [--dry-run] [--source-label L] [--files-report PATH]</c>:
 /// copies the current portal's users, roles, submissions and audit logs into this platform's database
-/// (<c>ConnectionStrings:agepar-admin</c>, as <c>agepar_admin</c>). Everything happens in one transaction: a dry run
+/// (<c>ConnectionStrings:agepar-admin</c>, as <c>agepar_admin</c> acting as <c>agepar_owner</c> where provisioned). Everything happens in one transaction: a dry run
 /// rolls it back, a failure leaves nothing behind. The report at the end is the verification (docs/import.md).
 /// </summary>
 internal static class ImportCommand
@@ -60,6 +60,8 @@ internal static class ImportCommand
 
             await using var connection = new NpgsqlConnection(targetConnectionString);
             await connection.OpenAsync(ct);
+            // As the schema owner where provisioned (it creates audit partitions and writes audit_imports), like migrations.
+            await OwnerRoleSession.AssumeAsync(connection, null, ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
             var ctx = new ImportContext(connection, transaction, source, report, filesReport);
             await using (var lockImports = ctx.Command($"SELECT pg_advisory_xact_lock({ImportLockKey})"))

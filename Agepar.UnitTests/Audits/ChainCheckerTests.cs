@@ -63,6 +63,43 @@ public sealed class ChainCheckerTests
     }
 
     [Fact]
+    public void Imported_history_is_counted_as_imported_and_a_back_dated_row_outside_the_recorded_range_is_still_a_break()
+    {
+        var seals = Chain(2);
+        seals.Add(Seal(seals[^1], id: 50, occurredAt: T0.AddYears(-5), sealedAt: T0));
+        seals.Add(Seal(seals[^1], id: 51, occurredAt: T0.AddYears(-4), sealedAt: T0));
+        seals.Add(Seal(seals[^1], id: 52, occurredAt: T0.AddYears(-3), sealedAt: T0));
+        ImportedRange[] imports = [new(50, 51)];
+
+        var checker = new ChainChecker(Lag, 0, [], 100, imports);
+        seals.ForEach(checker.AddSeal);
+        var result = checker.Finish(null, null);
+
+        Assert.False(result.Intact);
+        Assert.Equal(2, result.Imported);
+        var backDated = Assert.Single(result.Breaks);
+        Assert.Equal(52, backDated.Id);
+        Assert.Contains("back-dated", backDated.Reason);
+
+        // Unsealed rows of a recorded range: 53 not reached by the sealer yet (imported), 51 unsealed although the
+        // sealer passed it (a second row slipped in with an imported id: a break).
+        var wider = new ChainChecker(Lag, 0, [], 100, [new(50, 53)]);
+        seals.ForEach(wider.AddSeal);
+        wider.AddUnsealed(53, T0.AddYears(-2), maxSealedAuditId: 52);
+        wider.AddUnsealed(51, T0.AddYears(-2), maxSealedAuditId: 52);
+        var second = wider.Finish(null, null);
+        Assert.Equal(4, second.Imported);
+        Assert.Contains("recorded import", Assert.Single(second.Breaks).Reason);
+
+        // Content changes inside an imported range are still breaks.
+        var changed = new List<SealEntry>(seals);
+        changed[2] = changed[2] with { Fields = Fields(50, T0.AddYears(-5), outcome: "failure") };
+        var tampered = new ChainChecker(Lag, 0, [], 100, [new(50, 52)]);
+        changed.ForEach(tampered.AddSeal);
+        Assert.Contains("content changed", Assert.Single(tampered.Finish(null, null).Breaks).Reason);
+    }
+
+    [Fact]
     public void A_deleted_seal_and_a_duplicated_id_are_breaks()
     {
         var seals = Chain(3);

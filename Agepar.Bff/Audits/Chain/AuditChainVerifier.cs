@@ -56,7 +56,8 @@ internal sealed partial class AuditChainVerifier(
 
             var (startMaxId, maxSealedId) = await ReadBoundsAsync(connection, transaction, ct);
             var drops = await ReadDropsAsync(connection, transaction, ct);
-            var checker = new ChainChecker(settings.MaxSealLag, startMaxId, drops, settings.MaxBreaks);
+            var imports = await ReadImportsAsync(connection, transaction, ct);
+            var checker = new ChainChecker(settings.MaxSealLag, startMaxId, drops, settings.MaxBreaks, imports);
 
             await using (var seals = Command(connection, transaction, SealsSql, since, until))
             await using (var reader = await seals.ExecuteReaderAsync(ct))
@@ -151,6 +152,21 @@ internal sealed partial class AuditChainVerifier(
         }
 
         return drops;
+    }
+
+    /// <summary>The id ranges of <c>audit_imports</c> (migration <c>AuditImports</c>).</summary>
+    private static async Task<List<ImportedRange>> ReadImportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT first_audit_id, last_audit_id FROM {DatabaseObjects.AuditImportsTable} ORDER BY first_audit_id", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var imports = new List<ImportedRange>();
+        while (await reader.ReadAsync(ct))
+        {
+            imports.Add(new ImportedRange(reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        return imports;
     }
 
     [LoggerMessage(LogLevel.Information, "Audit chain verified intact: {Checked} seal(s) checked (since {Since}, until {Until})")]

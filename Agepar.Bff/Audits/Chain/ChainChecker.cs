@@ -5,14 +5,19 @@ namespace Agepar.Bff.Audits.Chain;
 /// <summary>
 /// The rules of the chain verification, without I/O (so each rule has a unit test). Feed it the seals in chain order
 /// (<see cref="AddSeal"/>), then the rows that have no seal (<see cref="AddUnsealed"/>), then <see cref="Finish"/>.
+/// <paramref name="imports"/> are the id ranges of <c>audit_imports</c>: history the importer wrote after the chain
+/// started, old by nature, so the back-dating rule does not apply to them (they are counted as imported instead);
+/// every other rule does.
 /// </summary>
-internal sealed class ChainChecker(TimeSpan maxSealLag, long chainStartMaxId, IReadOnlyList<PartitionDrop> drops, int maxBreaks)
+internal sealed class ChainChecker(
+    TimeSpan maxSealLag, long chainStartMaxId, IReadOnlyList<PartitionDrop> drops, int maxBreaks, IReadOnlyList<ImportedRange>? imports = null)
 {
     private readonly List<AuditChainBreak> _breaks = [];
     private readonly Dictionary<PartitionDrop, long> _missingInDrop = [];
     private long _breakCount;
     private long _checked;
     private long _lastSeq;
+    private long _imported;
 
     public void AddSeal(SealEntry seal)
     {
@@ -61,6 +66,12 @@ internal sealed class ChainChecker(TimeSpan maxSealLag, long chainStartMaxId, IR
 
         if (seal.AuditId > chainStartMaxId && seal.OccurredAt < seal.SealedAt - maxSealLag)
         {
+            if (IsImported(seal.AuditId))
+            {
+                _imported++;
+                return;
+            }
+
             Break(seal.AuditId, seal.OccurredAt,
                 $"back-dated: occurred_at is {Describe(seal.SealedAt - seal.OccurredAt)} before the row was sealed (AuditChain:MaxSealLag {maxSealLag})");
         }
@@ -69,7 +80,19 @@ internal sealed class ChainChecker(TimeSpan maxSealLag, long chainStartMaxId, IR
     /// <summary>A row without a seal whose <c>occurred_at</c> is older than MaxSealLag (the verifier selects only those), or any unsealed row at or below the chain's start.</summary>
     public void AddUnsealed(long id, DateTimeOffset occurredAt, long maxSealedAuditId)
     {
-        if (id > chainStartMaxId)
+        if (id > chainStartMaxId && IsImported(id))
+        {
+            // Imported history the sealer has not reached yet; once it has passed the id, a missing seal is a break.
+            if (id <= maxSealedAuditId)
+            {
+                Break(id, occurredAt, "not sealed although the sealer already passed its id: inserted later with an id of a recorded import");
+            }
+            else
+            {
+                _imported++;
+            }
+        }
+        else if (id > chainStartMaxId)
         {
             Break(id, occurredAt, $"back-dated: not sealed although its occurred_at is older than AuditChain:MaxSealLag ({maxSealLag}); inserted with a past time, or the sealer is not running");
         }
@@ -98,8 +121,10 @@ internal sealed class ChainChecker(TimeSpan maxSealLag, long chainStartMaxId, IR
             }
         }
 
-        return new AuditChainVerification(_breakCount == 0, _checked, _breaks);
+        return new AuditChainVerification(_breakCount == 0, _checked, _breaks, _imported);
     }
+
+    private bool IsImported(long id) => imports is { Count: > 0 } && imports.Any(r => r.Contains(id));
 
     private void Break(long? id, DateTimeOffset? occurredAt, string reason)
     {
