@@ -54,8 +54,8 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
         await WaitSealedAsync(ids);
         var saved = await SaveRowsAsync(ids);
 
-        // The one-liner, as the owner (agepar_admin), limited to this test's rows.
-        await using (var owner = await OpenAsync(fixture, DbRole.Admin))
+        // The one-liner, as the owner (agepar_admin after SET ROLE agepar_owner), limited to this test's rows.
+        await using (var owner = await OpenAsync(fixture, DbRole.Owner))
         {
             await using var tx = await owner.BeginTransactionAsync();
             await new NpgsqlCommand("SET LOCAL agepar.audit_maintenance = 'on'", owner, tx).ExecuteNonQueryAsync();
@@ -149,7 +149,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
         using var admin = await ApiSession.AdminAsync(fixture);
         // An old month of its own, made by the owner like ensure_audit_partitions would.
         const string partition = "audits_y2000m01";
-        await using (var owner = await OpenAsync(fixture, DbRole.Admin))
+        await using (var owner = await OpenAsync(fixture, DbRole.Owner))
         {
             await Command(owner, $"CREATE TABLE {partition} PARTITION OF audits FOR VALUES FROM ('2000-01-01 00:00:00+00') TO ('2000-02-01 00:00:00+00')").ExecuteNonQueryAsync();
         }
@@ -159,7 +159,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
         var lastLink = await ScalarAsync<byte[]>(fixture, "SELECT link FROM audit_seals WHERE audit_id = ANY(@ids) ORDER BY seq DESC LIMIT 1", ("ids", ids));
 
         string[] dropped;
-        await using (var owner = await OpenAsync(fixture, DbRole.Admin))
+        await using (var owner = await OpenAsync(fixture, DbRole.Owner))
         await using (var drop = Command(owner, "SELECT array_agg(p) FROM drop_audit_partitions_older_than('2000-02-01') AS p"))
         {
             dropped = (string[])(await drop.ExecuteScalarAsync())!;
@@ -178,6 +178,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
             Assert.Equal(3L, reader.GetInt64(reader.GetOrdinal("row_count")));
             Assert.Equal(3L, reader.GetInt64(reader.GetOrdinal("sealed_count")));
             Assert.Equal(lastLink, reader.GetFieldValue<byte[]>(reader.GetOrdinal("last_link")));
+            // session_user: the login that ran the retention, not the role it acted as (always agepar_owner).
             Assert.Equal("agepar_admin", reader.GetString(reader.GetOrdinal("dropped_by")));
         }
 

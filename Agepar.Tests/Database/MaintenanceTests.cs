@@ -27,7 +27,8 @@ public sealed class MaintenanceTests(AgeparAppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(partition, report.GetProperty("partitionsCreated").EnumerateArray().Select(p => p.GetString()));
         Assert.Empty(report.GetProperty("errors").EnumerateArray());
-        Assert.Equal("agepar_admin", await ScalarAsync<string>(fixture, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = @p::regclass", ("p", partition)));
+        // Created through the SECURITY DEFINER function, so owned by its owner: the NOLOGIN agepar_owner.
+        Assert.Equal("agepar_owner", await ScalarAsync<string>(fixture, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = @p::regclass", ("p", partition)));
         Assert.True(await ScalarAsync<bool>(fixture, "SELECT has_table_privilege('agepar_user', @p, 'INSERT')", ("p", partition)));
         Assert.False(await ScalarAsync<bool>(fixture, "SELECT has_table_privilege('agepar_user', @p, 'UPDATE')", ("p", partition)));
         Assert.Equal(admin.UserId, await ScalarAsync<Guid>(fixture, """

@@ -7,7 +7,8 @@ namespace Agepar.Tests.Database;
 
 /// <summary>
 /// The migration service's change management, each case on its own fresh database of the fixture's server:
-/// Plan changes nothing; required approval refuses; the approved target applies; a second run is a no-op.
+/// Plan changes nothing; required approval refuses; the approved target applies; a second run is a no-op; a database
+/// that agepar_admin owns (provisioned before the owner role) is handed to agepar_owner.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class MigrationServiceTests(AgeparAppFixture fixture)
@@ -61,6 +62,56 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
         Assert.Equal(before, await SnapshotAsync(database));
         Assert.Equal(AllMigrations().Count, before.Migrations);
         Assert.True(before.Partitions >= 5, $"expected default + 4 monthly partitions, got {before.Partitions}");
+        // Provisioned, then migrated through SET ROLE: the NOLOGIN owner owns everything, agepar_admin nothing.
+        Assert.Empty(await ScalarInAsync<string[]>(database, OwnerRoleTests.NotOwnedByOwnerSql));
+        Assert.Equal(0L, await ScalarInAsync<long>(database, OwnerRoleTests.OwnedByAdminSql));
+    }
+
+    [Fact]
+    public async Task A_database_owned_by_agepar_admin_is_handed_to_agepar_owner_and_a_second_run_is_a_no_op()
+    {
+        var database = await CreateDatabaseAsync();
+        var first = await RunAsync(database, []);
+        Assert.True(first.ExitCode == 0, first.Output);
+        // Back to how provisioning left a database before the owner role existed: agepar_admin owns the lot.
+        await using (var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Superuser, database)))
+        {
+            await connection.OpenAsync();
+            await PrivilegeTests.ExecuteAsync(connection, """
+                DO $old$
+                DECLARE r record;
+                BEGIN
+                    FOR r IN SELECT c.oid::regclass AS rel FROM pg_class c
+                              WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+                                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e') LOOP
+                        EXECUTE format('ALTER TABLE %s OWNER TO agepar_admin', r.rel);
+                    END LOOP;
+                    FOR r IN SELECT p.oid::regprocedure AS fn FROM pg_proc p
+                              WHERE p.pronamespace = 'public'::regnamespace
+                                AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') LOOP
+                        EXECUTE format('ALTER FUNCTION %s OWNER TO agepar_admin', r.fn);
+                    END LOOP;
+                    ALTER SCHEMA public OWNER TO agepar_admin;
+                    EXECUTE format('ALTER DATABASE %I OWNER TO agepar_admin', current_database());
+                END
+                $old$;
+                """);
+        }
+
+        Assert.True(await ScalarInAsync<long>(database, OwnerRoleTests.OwnedByAdminSql) > 20);
+
+        var second = await RunAsync(database, []);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Empty(await ScalarInAsync<string[]>(database, OwnerRoleTests.NotOwnedByOwnerSql));
+        Assert.Equal(0L, await ScalarInAsync<long>(database, OwnerRoleTests.OwnedByAdminSql));
+        Assert.Equal("agepar_owner", await ScalarInAsync<string>(database, "SELECT datdba::regrole::text FROM pg_database WHERE datname = 'agepar'"));
+        var before = await SnapshotAsync(database);
+
+        var third = await RunAsync(database, []);
+
+        Assert.True(third.ExitCode == 0, third.Output);
+        Assert.Contains("no migration to apply", third.Output);
+        Assert.Equal(before, await SnapshotAsync(database));
     }
 
     [Fact]
@@ -91,6 +142,13 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
         return await MigrationServiceRunner.RunAsync(environment);
     }
 
+    private async Task<T> ScalarInAsync<T>(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Superuser, database));
+        await connection.OpenAsync();
+        return await PrivilegeTests.ScalarAsync<T>(connection, sql);
+    }
+
     private async Task<string> CreateDatabaseAsync()
     {
         var name = "agepar_cm_" + Guid.NewGuid().ToString("N")[..10];
@@ -107,7 +165,7 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
         return await PrivilegeTests.ScalarAsync<bool>(connection, $"SELECT to_regclass('public.{table}') IS NOT NULL");
     }
 
-    /// <summary>What a second run must leave untouched: applied migrations, partitions, audit rows, role grants.</summary>
+    /// <summary>What a second run must leave untouched: applied migrations, partitions, audit rows, owners and grants.</summary>
     private async Task<Snapshot> SnapshotAsync(string database)
     {
         await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Superuser, database));
@@ -117,7 +175,7 @@ public sealed class MigrationServiceTests(AgeparAppFixture fixture)
             (int)await PrivilegeTests.ScalarAsync<long>(connection, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'audits'::regclass"),
             await PrivilegeTests.ScalarAsync<long>(connection, "SELECT count(*) FROM audits"),
             await PrivilegeTests.ScalarAsync<string>(connection,
-                "SELECT coalesce(string_agg(relname || ':' || coalesce(relacl::text, ''), ',' ORDER BY relname), '') FROM pg_class WHERE relnamespace = 'public'::regnamespace"));
+                "SELECT coalesce(string_agg(relname || ':' || relowner::regrole::text || ':' || coalesce(relacl::text, ''), ',' ORDER BY relname), '') FROM pg_class WHERE relnamespace = 'public'::regnamespace"));
     }
 
     private static List<string> AllMigrations()

@@ -9,7 +9,7 @@ public sealed class PartitionTests(AgeparAppFixture fixture)
     [Fact]
     public async Task Partitions_exist_for_the_current_and_next_three_months()
     {
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Admin));
+        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Owner));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'audits'::regclass", connection);

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Agepar.Tests.Database;
 
-/// <summary>Least privilege, proven against the real server: what agepar_user and agepar_admin may and may not do.</summary>
+/// <summary>Least privilege, proven against the real server: what agepar_user, agepar_admin and the owner role may and may not do.</summary>
 [Collection(AppCollection.Name)]
 public sealed class PrivilegeTests(AgeparAppFixture fixture)
 {
@@ -53,9 +53,9 @@ public sealed class PrivilegeTests(AgeparAppFixture fixture)
     }
 
     [Fact]
-    public async Task Admin_role_cannot_update_or_delete_audits_either()
+    public async Task The_owner_cannot_update_or_delete_audits_either()
     {
-        await using var connection = await OpenAsync(DbRole.Admin);
+        await using var connection = await OpenAsync(DbRole.Owner);
         await ExecuteAsync(connection, "INSERT INTO audits (action, outcome) VALUES ('auth.login', 'success')");
 
         var update = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, "UPDATE audits SET outcome = 'failure'"));
@@ -65,13 +65,60 @@ public sealed class PrivilegeTests(AgeparAppFixture fixture)
         Assert.Contains("append-only", delete.MessageText);
     }
 
+    /// <summary>
+    /// agepar_admin logs in NOINHERIT: membership of agepar_owner is only the right to SET ROLE to it. Without that
+    /// explicit step its password reaches nothing in the schema: no row, no DDL, no escape hatch, no retention.
+    /// </summary>
+    [Theory]
+    [InlineData("INSERT INTO public.audits (action, outcome) VALUES ('auth.login', 'success')")]
+    [InlineData("BEGIN; SET LOCAL agepar.audit_maintenance = 'on'; DELETE FROM public.audits WHERE action = 'auth.login_failed'; COMMIT")]
+    [InlineData("UPDATE public.audits SET outcome = 'failure'")]
+    [InlineData("TRUNCATE public.audit_seals")]
+    [InlineData("DROP TABLE public.audit_seals")]
+    [InlineData("DROP TABLE public.audits CASCADE")]
+    [InlineData("ALTER TABLE public.audits DISABLE TRIGGER audits_append_only")]
+    [InlineData("CREATE TABLE public.intruder (id int)")]
+    [InlineData("SELECT public.drop_audit_partitions_older_than('2100-01-01')")]
+    [InlineData("DROP FUNCTION public.maintain_audit_partitions(integer)")]
+    [InlineData("SELECT count(*) FROM public.users")]
+    public async Task Admin_without_set_role_is_refused_everything_in_the_schema(string sql)
+    {
+        await using var connection = await OpenAsync(DbRole.Admin);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, sql));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+    }
+
+    [Fact]
+    public async Task The_owner_role_cannot_log_in_and_gives_the_admin_login_nothing_implicitly()
+    {
+        await using var superuser = await OpenAsync(DbRole.Superuser);
+        Assert.Equal("f/f/t", await ScalarAsync<string>(superuser, """
+            SELECT o.rolcanlogin::text::char || '/' || a.rolinherit::text::char || '/' || (o.rolpassword IS NULL)::text::char
+              FROM pg_authid o, pg_authid a WHERE o.rolname = 'agepar_owner' AND a.rolname = 'agepar_admin'
+            """));
+        Assert.True(await ScalarAsync<bool>(superuser, "SELECT pg_has_role('agepar_admin', 'agepar_owner', 'MEMBER')"));
+        Assert.False(await ScalarAsync<bool>(superuser, "SELECT pg_has_role('agepar_admin', 'agepar_owner', 'USAGE')"));
+        foreach (var role in new[] { "agepar_user", "agepar_backup", "agepar_monitor" })
+        {
+            Assert.False(await ScalarAsync<bool>(superuser, $"SELECT pg_has_role('{role}', 'agepar_owner', 'MEMBER')"), role);
+        }
+
+        var asOwner = new NpgsqlConnectionStringBuilder(await fixture.GetConnectionStringAsync(DbRole.Admin)) { Username = "agepar_owner" };
+        await using var login = new NpgsqlConnection(asOwner.ConnectionString);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => login.OpenAsync());
+        // NOLOGIN without a password: the server refuses before or at authentication.
+        Assert.Contains(refused.SqlState, new[] { PostgresErrorCodes.InvalidAuthorizationSpecification, PostgresErrorCodes.InvalidPassword });
+    }
+
     [Fact]
     public async Task Service_roles_hold_no_extra_power_and_the_bff_connects_as_the_app_role()
     {
         await using var connection = await OpenAsync(DbRole.Superuser);
 
         var rolesWithPower = await ScalarAsync<long>(connection,
-            "SELECT count(*) FROM pg_roles WHERE rolname IN ('agepar_user','agepar_admin') AND (rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR rolreplication)");
+            "SELECT count(*) FROM pg_roles WHERE rolname IN ('agepar_user','agepar_admin','agepar_owner') AND (rolsuper OR rolcreaterole OR rolcreatedb OR rolbypassrls OR rolreplication)");
         var appOwnsNothing = await ScalarAsync<long>(connection,
             "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = 'agepar_user'");
         var bffAsSuperuser = await ScalarAsync<long>(connection,

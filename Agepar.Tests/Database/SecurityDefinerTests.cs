@@ -42,13 +42,13 @@ public sealed class SecurityDefinerTests(AgeparAppFixture fixture)
             Assert.True(await ScalarAsync<bool>(fixture, "SELECT has_table_privilege('agepar_user', @p, 'INSERT')", ("p", partition)));
             Assert.True(await ScalarAsync<bool>(fixture, "SELECT has_table_privilege('agepar_user', @p, 'SELECT')", ("p", partition)));
             Assert.False(await ScalarAsync<bool>(fixture, "SELECT has_table_privilege('agepar_user', @p, 'UPDATE')", ("p", partition)));
-            Assert.Equal("agepar_admin", await ScalarAsync<string>(fixture, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = @p::regclass", ("p", partition)));
+            Assert.Equal("agepar_owner", await ScalarAsync<string>(fixture, "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = @p::regclass", ("p", partition)));
             Assert.Equal(0L, await ScalarAsync<long>(fixture, $"SELECT count(*) FROM pg_class WHERE relowner = '{role}'::regrole AND relpersistence <> 't'"));
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(fixture, $"REASSIGN OWNED BY {role} TO agepar_admin; DROP OWNED BY {role}; DROP ROLE {role};");
+            await ExecuteAsync(fixture, $"REASSIGN OWNED BY {role} TO agepar_owner; DROP OWNED BY {role}; DROP ROLE {role};");
         }
     }
 

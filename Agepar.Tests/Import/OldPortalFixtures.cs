@@ -87,18 +87,21 @@ internal static class OldPortalFixtures
         });
     }
 
+    /// <summary>The last migration before <c>AuditImports</c>: the chain exists, the record of imports does not.</summary>
+    public const string BeforeAuditImports = "20261206183000_OwnerRole";
+
     /// <summary>The last migration before <c>AuditChain</c>: the switch-over day imports audits at this point (docs/import.md).</summary>
     public const string BeforeAuditChain = "20261129215853_MaintenanceFunctions";
 
     /// <summary>
-    /// A new database owned by agepar_admin, migrated by the migration service's normal run (no verb): to the latest
-    /// migration, or only up to <paramref name="approvedTarget"/> (change management).
+    /// A new database, provisioned and migrated by the migration service's normal run (no verb), so it is owned by
+    /// agepar_owner like the live one: to the latest migration, or only up to <paramref name="approvedTarget"/> (change management).
     /// </summary>
     public static async Task<string> CreateMigratedTargetAsync(AgeparAppFixture fixture, string? approvedTarget = null)
     {
         var name = "agepar_imp_" + Guid.NewGuid().ToString("N")[..10];
         await using (var admin = await TestSql.OpenAsync(fixture))
-        await using (var create = new NpgsqlCommand($"CREATE DATABASE {name} OWNER agepar_admin", admin))
+        await using (var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin))
         {
             await create.ExecuteNonQueryAsync();
         }
@@ -107,12 +110,17 @@ internal static class OldPortalFixtures
         return name;
     }
 
-    /// <summary>Runs the migration service (no verb) on <paramref name="database"/>.</summary>
+    /// <summary>Runs the migration service (no verb, with provisioning) on <paramref name="database"/>.</summary>
     public static async Task MigrateAsync(AgeparAppFixture fixture, string database, string? approvedTarget = null)
     {
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__agepar-admin"] = await fixture.GetConnectionStringAsync(DbRole.Admin, database),
+            ["ConnectionStrings__agepar-provisioning"] = await fixture.GetConnectionStringAsync(DbRole.Superuser, database),
+            ["Provisioning__AdminPassword"] = fixture.Parameters["agepar-admin-password"],
+            ["Provisioning__AppUserPassword"] = fixture.Parameters["agepar-user-password"],
+            ["Provisioning__MonitorPassword"] = fixture.Parameters["agepar-monitor-password"],
+            ["Provisioning__BackupPassword"] = fixture.Parameters["agepar-backup-password"],
         };
         if (approvedTarget is not null)
         {
@@ -124,10 +132,10 @@ internal static class OldPortalFixtures
         Assert.True(exitCode == 0, output);
     }
 
-    /// <summary>A scalar from <paramref name="database"/>, as agepar_admin.</summary>
+    /// <summary>A scalar from <paramref name="database"/>, as its owner (agepar_admin with SET ROLE agepar_owner).</summary>
     public static async Task<T> ScalarInAsync<T>(AgeparAppFixture fixture, string database, string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Admin, database));
+        await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Owner, database));
         await connection.OpenAsync();
         await using var command = TestSql.Command(connection, sql, parameters);
         return (T)(await command.ExecuteScalarAsync())!;

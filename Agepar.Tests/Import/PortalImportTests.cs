@@ -120,7 +120,7 @@ public sealed class PortalImportTests(AgeparAppFixture fixture, ITestOutputHelpe
             SELECT count(*) FROM audits_y2019m04 WHERE metadata->>'import_source' = @label AND action = 'auth.login' AND actor_user_id = @ana
                AND ip = '10.0.0.1'::inet AND metadata->'legacy_meta'->>'remember' = 'true'
             """, ("label", label), ("ana", old.Ana)));
-        Assert.Equal("agepar_admin", await OldPortalFixtures.ScalarInAsync<string>(fixture, target,
+        Assert.Equal("agepar_owner", await OldPortalFixtures.ScalarInAsync<string>(fixture, target,
             "SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE relname = 'audits_y2019m03'"));
 
         // Then the rest of the migrations: AuditChain records the imported ids as the history before the chain.

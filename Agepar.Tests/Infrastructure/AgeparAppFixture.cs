@@ -235,7 +235,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     public async Task<string> GetSuperuserConnectionStringAsync() =>
         await App.GetConnectionStringAsync("agepar") ?? throw new InvalidOperationException("agepar has no connection string");
 
-    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin, agepar_backup or the superuser).</summary>
+    /// <summary>A connection string to <paramref name="database"/> as the given login role (agepar_user, agepar_admin, agepar_admin acting as agepar_owner, agepar_backup or the superuser).</summary>
     public async Task<string> GetConnectionStringAsync(DbRole role, string database = "agepar")
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(await GetSuperuserConnectionStringAsync())
@@ -246,11 +246,17 @@ public sealed class AgeparAppFixture : IAsyncLifetime
         (builder.Username, builder.Password) = role switch
         {
             DbRole.App => ("agepar_user", Parameters["agepar-user-password"]),
-            DbRole.Admin => ("agepar_admin", Parameters["agepar-admin-password"]),
+            DbRole.Admin or DbRole.Owner => ("agepar_admin", Parameters["agepar-admin-password"]),
             DbRole.Monitor => ("agepar_monitor", Parameters["agepar-monitor-password"]),
             DbRole.Backup => ("agepar_backup", Parameters["agepar-backup-password"]),
             _ => (builder.Username, builder.Password),
         };
+        if (role == DbRole.Owner)
+        {
+            // SET ROLE as the session's default, so it survives Npgsql's reset and every statement runs as the owner.
+            builder.Options = "-c role=agepar_owner";
+        }
+
         return builder.ConnectionString;
     }
 
