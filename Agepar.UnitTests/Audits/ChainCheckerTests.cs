@@ -69,7 +69,7 @@ public sealed class ChainCheckerTests
         seals.Add(Seal(seals[^1], id: 50, occurredAt: T0.AddYears(-5), sealedAt: T0));
         seals.Add(Seal(seals[^1], id: 51, occurredAt: T0.AddYears(-4), sealedAt: T0));
         seals.Add(Seal(seals[^1], id: 52, occurredAt: T0.AddYears(-3), sealedAt: T0));
-        ImportedRange[] imports = [new(50, 51)];
+        ImportedRange[] imports = [new(50, 51, 2)];
 
         var checker = new ChainChecker(Lag, 0, [], 100, imports);
         seals.ForEach(checker.AddSeal);
@@ -83,20 +83,27 @@ public sealed class ChainCheckerTests
 
         // Unsealed rows of a recorded range: 53 not reached by the sealer yet (imported), 51 unsealed although the
         // sealer passed it (a second row slipped in with an imported id: a break).
-        var wider = new ChainChecker(Lag, 0, [], 100, [new(50, 53)]);
+        var wider = new ChainChecker(Lag, 0, [], 100, [new(50, 53, 4)]);
         seals.ForEach(wider.AddSeal);
         wider.AddUnsealed(53, T0.AddYears(-2), maxSealedAuditId: 52);
         wider.AddUnsealed(51, T0.AddYears(-2), maxSealedAuditId: 52);
         var second = wider.Finish(null, null);
         Assert.Equal(4, second.Imported);
-        Assert.Contains("recorded import", Assert.Single(second.Breaks).Reason);
+        Assert.Equal(2, second.Breaks.Count);
+        Assert.Contains(second.Breaks, b => b.Reason.Contains("recorded import"));
+        Assert.Contains(second.Breaks, b => b.Reason.Contains("hold 5 rows but the import recorded 4"));
 
         // Content changes inside an imported range are still breaks.
         var changed = new List<SealEntry>(seals);
         changed[2] = changed[2] with { Fields = Fields(50, T0.AddYears(-5), outcome: "failure") };
-        var tampered = new ChainChecker(Lag, 0, [], 100, [new(50, 52)]);
+        var tampered = new ChainChecker(Lag, 0, [], 100, [new(50, 52, 3)]);
         changed.ForEach(tampered.AddSeal);
         Assert.Contains("content changed", Assert.Single(tampered.Finish(null, null).Breaks).Reason);
+
+        // A row planted with an explicit id into a gap of a recorded range: more rows than the import wrote.
+        var gap = new ChainChecker(Lag, 0, [], 100, [new(50, 53, 2)]);
+        seals.ForEach(gap.AddSeal);
+        Assert.Contains("hold 3 rows but the import recorded 2", Assert.Single(gap.Finish(null, null).Breaks).Reason);
     }
 
     [Fact]

@@ -158,12 +158,12 @@ internal sealed partial class AuditChainVerifier(
     private static async Task<List<ImportedRange>> ReadImportsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT first_audit_id, last_audit_id FROM {DatabaseObjects.AuditImportsTable} ORDER BY first_audit_id", connection, transaction);
+            $"SELECT first_audit_id, last_audit_id, row_count FROM {DatabaseObjects.AuditImportsTable} ORDER BY first_audit_id", connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var imports = new List<ImportedRange>();
         while (await reader.ReadAsync(ct))
         {
-            imports.Add(new ImportedRange(reader.GetInt64(0), reader.GetInt64(1)));
+            imports.Add(new ImportedRange(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)));
         }
 
         return imports;

@@ -7,7 +7,8 @@ namespace Agepar.Bff.Audits.Chain;
 /// (<see cref="AddSeal"/>), then the rows that have no seal (<see cref="AddUnsealed"/>), then <see cref="Finish"/>.
 /// <paramref name="imports"/> are the id ranges of <c>audit_imports</c>: history the importer wrote after the chain
 /// started, old by nature, so the back-dating rule does not apply to them (they are counted as imported instead);
-/// every other rule does.
+/// every other rule does, and a range that holds more rows than the import wrote (a row slipped into a gap of the
+/// range with an explicit id) is a break.
 /// </summary>
 internal sealed class ChainChecker(
     TimeSpan maxSealLag, long chainStartMaxId, IReadOnlyList<PartitionDrop> drops, int maxBreaks, IReadOnlyList<ImportedRange>? imports = null)
@@ -18,6 +19,7 @@ internal sealed class ChainChecker(
     private long _checked;
     private long _lastSeq;
     private long _imported;
+    private readonly Dictionary<ImportedRange, long> _seenInImport = [];
 
     public void AddSeal(SealEntry seal)
     {
@@ -30,6 +32,7 @@ internal sealed class ChainChecker(
 
         _lastSeq = seal.Seq;
         _checked++;
+        CountInImport(seal.AuditId);
         byte[]? previous = seal.Seq == 1 ? AuditChainEncoding.Genesis() : seal.PreviousLink;
         if (previous is null)
         {
@@ -82,6 +85,7 @@ internal sealed class ChainChecker(
     {
         if (id > chainStartMaxId && IsImported(id))
         {
+            CountInImport(id);
             // Imported history the sealer has not reached yet; once it has passed the id, a missing seal is a break.
             if (id <= maxSealedAuditId)
             {
@@ -121,7 +125,24 @@ internal sealed class ChainChecker(
             }
         }
 
+        // Only a full walk sees every row of a range (unsealed rows are read up to a limit: a count can only fall short).
+        if (since is null && until is null)
+        {
+            foreach (var (range, seen) in _seenInImport.Where(r => r.Value > r.Key.RowCount))
+            {
+                Break(null, null, $"audit ids {range.FirstAuditId}–{range.LastAuditId} hold {seen} rows but the import recorded {range.RowCount}: a row was added into an imported range");
+            }
+        }
+
         return new AuditChainVerification(_breakCount == 0, _checked, _breaks, _imported);
+    }
+
+    private void CountInImport(long id)
+    {
+        if (imports is { Count: > 0 } && imports.FirstOrDefault(r => r.Contains(id)) is { } range)
+        {
+            _seenInImport[range] = _seenInImport.GetValueOrDefault(range) + 1;
+        }
     }
 
     private bool IsImported(long id) => imports is { Count: > 0 } && imports.Any(r => r.Contains(id));
