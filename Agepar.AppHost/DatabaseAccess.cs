@@ -5,8 +5,9 @@ namespace Agepar.AppHost;
 /// <summary>
 /// The three login roles of the Agepar database and their connection strings. The superuser never reaches a service
 /// at runtime: the migration service gets it for provisioning only; the BFF gets <c>agepar_user</c>; the backup job
-/// gets the read-only <c>agepar_backup</c>. <c>agepar_admin</c> (the schema owner) goes to the one-shot migration
-/// service only, so no always-on component holds a credential that can change audits or the schema.
+/// gets the read-only <c>agepar_backup</c>. <c>agepar_admin</c> (the login that may SET ROLE to the NOLOGIN schema owner
+/// <c>agepar_owner</c>) goes to the one-shot migration service only, so no always-on component holds a credential that
+/// can change audits or the schema.
 /// </summary>
 internal sealed record DatabaseAccess(
     IResourceBuilder<ParameterResource> AdminPassword,

@@ -119,9 +119,10 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
     public async Task A_dropped_partition_is_a_break_for_each_of_its_sealed_rows()
     {
         using var admin = await ApiSession.AdminAsync(fixture);
-        // A month of its own (in the future, so its rows are not back-dated while they exist).
+        // A month of its own (in the future, so its rows are not back-dated while they exist), made by the owner
+        // like ensure_audit_partitions would, so the schema keeps a single owner (OwnerRoleTests).
         const string partition = "audits_y2098m03";
-        await ExecuteAsync(fixture, $"CREATE TABLE {partition} PARTITION OF audits FOR VALUES FROM ('2098-03-01 00:00:00+00') TO ('2098-04-01 00:00:00+00')");
+        await OwnerDdlAsync($"CREATE TABLE {partition} PARTITION OF audits FOR VALUES FROM ('2098-03-01 00:00:00+00') TO ('2098-04-01 00:00:00+00')");
         var ids = await InsertRowsAsync(2, "'2098-03-10T10:00:00Z'::timestamptz");
         await WaitSealedAsync(ids);
         var saved = await SaveRowsAsync(ids);
@@ -138,7 +139,7 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
             Assert.Contains("partition dropped without a record", found.Reason);
         }
 
-        await ExecuteAsync(fixture, $"CREATE TABLE {partition} PARTITION OF audits FOR VALUES FROM ('2098-03-01 00:00:00+00') TO ('2098-04-01 00:00:00+00')");
+        await OwnerDdlAsync($"CREATE TABLE {partition} PARTITION OF audits FOR VALUES FROM ('2098-03-01 00:00:00+00') TO ('2098-04-01 00:00:00+00')");
         await RestoreRowsAsync(saved);
         await AssertIntactAsync(admin);
     }
@@ -261,6 +262,12 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
     private Task RestoreRowsAsync(string[] rows) =>
         ExecuteAsync(fixture, "INSERT INTO audits OVERRIDING SYSTEM VALUE SELECT r.* FROM unnest(@rows) AS j, json_populate_record(NULL::audits, j::json) AS r",
             ("rows", rows));
+
+    private async Task OwnerDdlAsync(string sql)
+    {
+        await using var owner = await OpenAsync(fixture, DbRole.Owner);
+        await Command(owner, sql).ExecuteNonQueryAsync();
+    }
 
     /// <summary>Runs one statement as the superuser with the owner's escape hatch (what a rogue DBA would do).</summary>
     private async Task OwnerExecuteAsync(string sql, params (string Name, object? Value)[] parameters)
