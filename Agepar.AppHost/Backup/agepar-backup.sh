@@ -348,8 +348,10 @@ daemon() {
     elif [ "$(date -u +%s)" -ge "$due" ] && [[ "$latest" < "${today}T$(date -u -d "$BACKUP_AT" +%H%M%S)Z" ]]; then
       need=true
     fi
-    # The last run failed (e.g. the upload): try again, whatever the volume holds.
-    if [ -f "$BACKUP_DIR/.outcome" ] && [ "$(awk '$1 == "last_status" { print $2 }' "$BACKUP_DIR/.outcome")" != 0 ]; then need=true; fi
+    # The last run (the daemon's or a manual `now`) failed, e.g. the upload: again 15 minutes after it, whatever the
+    # volume holds.
+    if [ -f "$BACKUP_DIR/.outcome" ] && [ "$(awk '$1 == "last_status" { print $2 }' "$BACKUP_DIR/.outcome")" != 0 ] \
+       && [ $(( $(date -u +%s) - $(awk '$1 == "last_run" { print $2 }' "$BACKUP_DIR/.outcome") )) -ge 900 ]; then need=true; fi
     if $need && [ $(( $(date -u +%s) - last_failure )) -ge 900 ]; then
       local status
       set +e; run_once; status=$?; set -e
