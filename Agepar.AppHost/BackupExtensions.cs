@@ -54,6 +54,9 @@ internal static class BackupExtensions
         var azurite = builder.AddContainer("azurite", image.Image, image.Tag)
             .WithImageRegistry(image.Registry)
             .WithEnvironment("AZURITE_ACCOUNTS", ReferenceExpression.Create($"{AzuriteAccount}:{accountKey}"))
+            // The account is the first path segment (as in the connection string below), never guessed from the host
+            // name: on the container network that is "azurite.…", which Azurite would take for an account name.
+            .WithArgs("--disableProductStyleUrl")
             .WithHttpEndpoint(targetPort: 10000, name: "blob");
         if (settings.BackupStorageVolume is not null)
         {

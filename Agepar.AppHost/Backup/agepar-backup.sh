@@ -273,12 +273,14 @@ run_once() {
   started="$(date -u +%s)"
   RUN_STATS="$(mktemp /tmp/agepar-run.XXXXXX)"; export RUN_STATS
   # Not `(backup_now) || …`: that would switch off set -e inside the run. Callers must not use `if run_once` either.
+  # The caller's errexit is restored afterwards: `now` exits with the run's status, the daemon (set +e) goes on.
+  local errexit=false; [[ $- == *e* ]] && errexit=true
   set +e
   (set -e; backup_now)
   status=$?
-  set -e
   record_outcome "$status" "$started"
   rm -f "$RUN_STATS"
+  if $errexit; then set -e; fi
   return "$status"
 }
 
