@@ -24,7 +24,8 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);
 
-var backup = builder.AddAgeparBackup(settings, access, migrations);               // daily pg_dump + restore check
+var azurite = builder.AddAgeparBackupStorage(settings);                           // encrypted off-site copies: Azurite / backup-storage
+var backup = builder.AddAgeparBackup(settings, access, azurite, migrations);      // daily pg_dump + restore check + upload
 var pgbouncer = builder.AddAgeparPgBouncer(settings, postgres, access, migrations); // run mode, optional
 var replica = builder.AddAgeparStreamingReplica(settings, postgres, migrations);   // run mode, Bff:ReadReplica=Streaming
 var exporter = builder.AddAgeparPostgresExporter(settings, postgres, monitoring, migrations);
@@ -44,6 +45,6 @@ var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithExtraEnvironment(builder, settings.BffEnvironment)
     .WithExternalHttpEndpoints();
 
-var prometheus = builder.AddAgeparPrometheus(settings, monitoring, exporter, bff); // run mode, on the host
+var prometheus = builder.AddAgeparPrometheus(settings, monitoring, exporter, backup, bff); // run mode, on the host
 
 builder.Build().Run();

@@ -17,6 +17,11 @@ internal sealed record AppHostSettings(
     string? BackupVolume,
     string BackupAt,
     int BackupRetentionDays,
+    string? BackupImage,
+    bool BackupStorageEnabled,
+    string BackupStorageImage,
+    string? BackupStorageVolume,
+    string BackupStorageContainer,
     ReadReplicaMode ReadReplica,
     bool PgBouncerEnabled,
     string PgBouncerImage,
@@ -36,6 +41,9 @@ internal sealed record AppHostSettings(
     /// <summary>Name of the volume that receives the daily backups (<c>Backup:Volume</c>; empty: none, backups die with the container).</summary>
     public const string DefaultBackupVolume = "agepar-backups";
 
+    /// <summary>Name of the volume holding Azurite's blobs in run mode (<c>Backup:Storage:Volume</c>; empty: none).</summary>
+    public const string DefaultBackupStorageVolume = "agepar-backup-storage";
+
     /// <summary>Redis major version.</summary>
     public const string RedisImageTag = "7";
 
@@ -54,6 +62,16 @@ internal sealed record AppHostSettings(
         BackupRetentionDays: config.GetValue("Backup:RetentionDays", 30) is var days and >= 1 and <= 3650
             ? days
             : throw new InvalidOperationException("Backup:RetentionDays must be between 1 and 3650."),
+        BackupImage: config["Backup:Image"] is { Length: > 0 } backupImage ? backupImage.Trim() : null,
+        BackupStorageEnabled: config.GetValue("Backup:Storage:Enabled", true),
+        BackupStorageImage: Image(config, "Backup:Storage:Image", "agepar.local/library/azurite:3.37"),
+        BackupStorageVolume: config["Backup:Storage:Volume"] is { } storageVolume ? NullIfEmpty(storageVolume) : DefaultBackupStorageVolume,
+        BackupStorageContainer: config["Backup:Storage:Container"] is { Length: > 0 } blobContainer
+            && System.Text.RegularExpressions.Regex.IsMatch(blobContainer.Trim(), "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")
+                ? blobContainer.Trim()
+                : config["Backup:Storage:Container"] is { Length: > 0 } badContainer
+                    ? throw new InvalidOperationException($"Backup:Storage:Container must be a blob container name (3-63 lowercase letters, digits, single hyphens); got '{badContainer}'.")
+                    : "agepar-backups",
         ReadReplica: Enum.TryParse<ReadReplicaMode>(config["Bff:ReadReplica"] is { Length: > 0 } mode ? mode : nameof(ReadReplicaMode.None), ignoreCase: true, out var replica)
             ? replica
             : throw new InvalidOperationException($"Bff:ReadReplica must be None, Simulated, External or Streaming; got '{config["Bff:ReadReplica"]}'."),

@@ -53,7 +53,7 @@ internal static class MonitoringExtensions
     /// </summary>
     public static IResourceBuilder<ExecutableResource>? AddAgeparPrometheus(
         this IDistributedApplicationBuilder builder, AppHostSettings settings, MonitoringAccess access,
-        IResourceBuilder<ContainerResource>? exporter, IResourceBuilder<ProjectResource> bff)
+        IResourceBuilder<ContainerResource>? exporter, IResourceBuilder<ContainerResource>? backup, IResourceBuilder<ProjectResource> bff)
     {
         if (!builder.ExecutionContext.IsRunMode || !settings.PrometheusEnabled)
         {
@@ -76,6 +76,14 @@ internal static class MonitoringExtensions
             prometheus.WithEnvironment("PROMETHEUS_EXPORTER_TARGET", ReferenceExpression.Create(
                     $"{target.Property(EndpointProperty.Host)}:{target.Property(EndpointProperty.Port)}"))
                 .WaitFor(exporter);
+        }
+
+        if (backup is not null)
+        {
+            // The backup job's outcome (agepar_backup_*); not waited for: the job starts after the migrations.
+            var target = backup.GetEndpoint("metrics");
+            prometheus.WithEnvironment("PROMETHEUS_BACKUP_TARGET", ReferenceExpression.Create(
+                $"{target.Property(EndpointProperty.Host)}:{target.Property(EndpointProperty.Port)}"));
         }
 
         return prometheus;

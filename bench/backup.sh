@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Times one backup (pg_dump, then the restore check in a scratch server) of the running stack's database and prints
-# the figures as a Markdown table. Run it against the bench stack after bench/seed.sql (see bench/README.md):
+# Times one backup (pg_dump, then the restore check in a scratch server, then — with off-site storage — gpg encryption
+# and the upload with its read-back check) of the running stack's database and prints the figures as Markdown tables. Run it against the bench stack after bench/seed.sql (see bench/README.md):
 #   bash bench/backup.sh            # uses the container whose name starts with backup-
 set -euo pipefail
 engine="${AGEPAR_ENGINE:-docker}"
@@ -20,4 +20,18 @@ size_db="$("$engine" exec "$container" bash -c 'eval "$(printf "%s" "$AGEPAR_DB"
 echo "| database size | dump | pg_dump (s) | restore check (s) | total (s) |"
 echo "|---|---|---|---|---|"
 printf '| %s | %s | %d | %d | %.0f |\n' "$size_db" "$summary" $((dumped - began)) $((checked - dumped)) "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')"
+
+# The job's own timings (the "outcome: success; timings: …" line): dump, restore check, encrypt, upload + read-back.
+timings="$(grep -m1 'outcome: success; timings:' "$log" | sed 's/.*timings: //')"
+get() { awk -v k="$1" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i + 1) }' <<<"$timings"; }
+if [ -n "$(get upload_seconds)" ]; then
+  echo
+  echo "| dump (s) | restore check (s) | encrypt, gpg AES-256 (s) | upload + read-back (s) | encrypted blob |"
+  echo "|---|---|---|---|---|"
+  printf '| %s | %s | %s | %s | %s MB |\n' "$(get dump_seconds)" "$(get verify_seconds)" "$(get encrypt_seconds)" \
+    "$(get upload_seconds)" "$(awk -v b="$(get offsite_bytes)" 'BEGIN { printf "%.1f", b / 1e6 }')"
+else
+  echo
+  echo "(no off-site upload: BACKUP_STORAGE is not set in the backup container)"
+fi
 rm -f "$log"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds PostgreSQL 15, Redis 7 (and pgBouncer, postgres_exporter) images from Debian bookworm packages, without any
-# image registry:
-#   eng/build-images.sh ENGINE POSTGRES_TAG REDIS_TAG [PGBOUNCER_TAG [EXPORTER_TAG]]
+# Builds PostgreSQL 15, Redis 7 (and pgBouncer, postgres_exporter, the backup job's and Azurite's) images from Debian
+# bookworm packages, without any image registry:
+#   eng/build-images.sh ENGINE POSTGRES_TAG REDIS_TAG [PGBOUNCER_TAG [EXPORTER_TAG [BACKUP_TAG [AZURITE_TAG]]]]
 # debootstrap --variant=minbase bookworm, then the packages, then `ENGINE import` with ENTRYPOINT/CMD/ENV.
 # The root filesystems are cached as tarballs in $AGEPAR_CACHE_DIR/rootfs (delete that folder to rebuild).
 set -euo pipefail
@@ -11,6 +11,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/common.sh"
 
 engine="$1" pg_image="$2" redis_image="$3" pgbouncer_image="${4:-}" exporter_image="${5:-}"
+backup_image="${6:-}" azurite_image="${7:-}"
+# Azurite comes from the npm registry (the package, with its pure-JavaScript dependencies), installed by the host's npm.
+azurite_version=3.37.0
 mirror="${AGEPAR_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 cache="$AGEPAR_CACHE_DIR/rootfs"
 mkdir -p "$cache"
@@ -25,7 +28,7 @@ build_rootfs() {
   local name="$1"; shift
   local tarball="$cache/$name.tar"
   # The cache key: the packages and the files copied in (customise_* below reads them).
-  local stamp; stamp="$( (echo "$*"; declare -f "customise_$name"; cat "$here/images/$name-entrypoint.sh") | sha256sum | cut -c1-16)"
+  local stamp; stamp="$( (echo "$*"; declare -f "customise_$name"; cat "$here/images/$name-entrypoint.sh"; [ "$name" != azurite ] || echo "$azurite_version") | sha256sum | cut -c1-16)"
   if [ -f "$tarball" ] && [ "$(cat "$tarball.stamp" 2>/dev/null)" = "$stamp" ]; then
     log "rootfs $name: cached ($tarball)"; return
   fi
@@ -81,6 +84,27 @@ customise_postgres-exporter() {
   install -m 0755 "$here/images/postgres-exporter-entrypoint.sh" "$1/usr/local/bin/docker-entrypoint.sh"
 }
 
+customise_backup() {
+  local root="$1"
+  install -m 0755 "$here/images/backup-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
+  # agepar-blob (Agepar.BackupTool) is not baked in: the AppHost mounts its self-contained build read-only at
+  # /opt/agepar/backup-tool, so a change to the tool needs no image rebuild. Deployments copy it in (Backup/Dockerfile).
+  mkdir -p "$root/opt/agepar/backup-tool" "$root/backups"
+}
+
+customise_azurite() {
+  local root="$1"
+  install -m 0755 "$here/images/azurite-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
+  command -v npm >/dev/null || die "building the Azurite image needs npm on this machine (apt-get install npm)"
+  mkdir -p "$root/opt/azurite"
+  # --engine-strict=false: azurite 3.37 declares node >= 22; its blob service runs on bookworm's nodejs (checked by
+  # the backup tests, which store every backup in it).
+  (cd "$root/opt/azurite" && echo '{"private":true}' >package.json &&
+    npm install --no-audit --no-fund --omit=dev --engine-strict=false --ignore-scripts "azurite@$azurite_version" \
+      >"$AGEPAR_CACHE_DIR/npm-azurite.log" 2>&1) || { tail -n 30 "$AGEPAR_CACHE_DIR/npm-azurite.log" >&2; die "npm install azurite failed"; }
+  mkdir -p "$root/data"
+}
+
 customise_redis() {
   local root="$1"
   install -m 0755 "$here/images/redis-entrypoint.sh" "$root/usr/local/bin/docker-entrypoint.sh"
@@ -128,5 +152,24 @@ if [ -n "$exporter_image" ] && [ "$exporter_image" != - ]; then
     -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
     -c "$(label postgres-exporter)" \
     "$cache/postgres-exporter.tar" "$exporter_image" >/dev/null
+fi
+if [ -n "$backup_image" ] && [ "$backup_image" != - ]; then
+  build_rootfs backup postgresql-15 locales-all gnupg ca-certificates
+  log "importing $backup_image"
+  "$engine" import \
+    -c 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    -c 'ENV LANG=C.UTF-8' -c 'ENV PG_MAJOR=15' -c 'VOLUME /backups' \
+    -c 'ENTRYPOINT ["docker-entrypoint.sh"]' -c 'CMD ["bash"]' \
+    -c "$(label backup)" \
+    "$cache/backup.tar" "$backup_image" >/dev/null
+fi
+if [ -n "$azurite_image" ] && [ "$azurite_image" != - ]; then
+  build_rootfs azurite nodejs ca-certificates
+  log "importing $azurite_image"
+  "$engine" import \
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'VOLUME /data' -c 'EXPOSE 10000' \
+    -c 'ENTRYPOINT ["docker-entrypoint.sh"]' \
+    -c "$(label azurite)" \
+    "$cache/azurite.tar" "$azurite_image" >/dev/null
 fi
 log "images ready"

@@ -7,6 +7,9 @@
 #   PgBouncer__Image=...       the locally built pgBouncer image (always built here when Debian and root allow)
 #   Monitoring__Exporter__Image=...   the locally built postgres_exporter image (Debian package), or
 #                              Monitoring__Exporter__Enabled=false where it cannot be built
+#   Backup__Image=... / Backup__Storage__Image=...   the locally built backup image (postgresql-15 + gnupg) and Azurite
+#                              image (npm azurite on Debian's nodejs), or Backup__Storage__Enabled=false (backups stay on
+#                              the volume only) where they cannot be built
 #
 # Resolution, per run:
 #   1. Containers__Registry already set (a site mirror): trust it, the engine pulls from it.
@@ -66,6 +69,28 @@ ensure_monitoring() {
   fi
   echo "Monitoring__Exporter__Image=$exporter_image"
 }
+# The backup job's image (the database's pg_dump + gnupg for the encryption) and Azurite (the blob container that
+# receives the encrypted backups): both always built here (entrypoints in eng/images/). Without them the backup job
+# runs from the database image and keeps its backups on the volume only.
+backup_image="$local_registry/library/backup:$pg_tag"
+azurite_image="$local_registry/library/azurite:3.37"
+ensure_backup() {
+  local want_backup=- want_azurite=-
+  current "$backup_image" backup || want_backup="$backup_image"
+  current "$azurite_image" azurite || want_azurite="$azurite_image"
+  if [ "$want_backup$want_azurite" != -- ]; then
+    if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ] && command -v npm >/dev/null; then
+      log "building the backup and Azurite images ($want_backup $want_azurite)"
+      "$here/build-images.sh" "$engine" - - - - "$want_backup" "$want_azurite" >&2
+    else
+      log "no $backup_image / $azurite_image and no way to build them here (needs Debian, root and npm): backups stay on the volume"
+      echo "Backup__Storage__Enabled=false"
+      return 0
+    fi
+  fi
+  echo "Backup__Image=$backup_image"
+  echo "Backup__Storage__Image=$azurite_image"
+}
 try_pull() {
   [ "${AGEPAR_OFFLINE:-0}" = 1 ] && return 1
   log "pulling $1 …"
@@ -77,6 +102,7 @@ if [ -n "${Containers__Registry:-}" ]; then
   echo "Containers__Registry=$Containers__Registry"
   ensure_pgbouncer
   ensure_monitoring
+  ensure_backup
   exit 0
 fi
 
@@ -87,7 +113,7 @@ official_pg="docker.io/library/postgres:$pg_tag"
 official_redis="docker.io/library/redis:$redis_tag"
 if { have "$official_pg" || have "postgres:$pg_tag"; } && { have "$official_redis" || have "redis:$redis_tag"; }; then
   log "official postgres:$pg_tag and redis:$redis_tag images present"
-  echo "Containers__Registry="; [ -n "$pgadmin_line" ] && echo "$pgadmin_line"; ensure_pgbouncer; ensure_monitoring; exit 0
+  echo "Containers__Registry="; [ -n "$pgadmin_line" ] && echo "$pgadmin_line"; ensure_pgbouncer; ensure_monitoring; ensure_backup; exit 0
 fi
 
 local_pg="$local_registry/library/postgres:$pg_tag"
@@ -95,7 +121,7 @@ local_redis="$local_registry/library/redis:$redis_tag"
 if ! { current "$local_pg" postgres && current "$local_redis" redis; }; then
   if try_pull "$official_pg" && try_pull "$official_redis"; then
     log "pulled the official images"
-    echo "Containers__Registry="; ensure_pgbouncer; ensure_monitoring; exit 0
+    echo "Containers__Registry="; ensure_pgbouncer; ensure_monitoring; ensure_backup; exit 0
   fi
   log "official images unavailable: building equivalents from Debian packages (tag prefix $local_registry)"
   "$here/build-images.sh" "$engine" "$local_pg" "$local_redis" "$pgbouncer_image" >&2
@@ -105,3 +131,4 @@ echo "Containers__Registry=$local_registry"
 echo "PgAdmin__Enabled=false"
 ensure_pgbouncer
 ensure_monitoring
+ensure_backup

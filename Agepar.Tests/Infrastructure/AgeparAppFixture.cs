@@ -37,6 +37,9 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             ["agepar-user-password"] = NewSecret(),
             ["agepar-monitor-password"] = NewSecret(),
             ["agepar-backup-password"] = NewSecret(),
+            ["backup-encryption-key"] = NewSecret(),
+            // Azurite's account key: base64 (44 characters of hex digits decode as base64).
+            ["backup-storage-key"] = NewSecret() + NewSecret()[..12],
             ["prometheus-token"] = PrometheusToken,
             ["exporter-sslmode"] = "disable",
             ["db-sslmode"] = "Disable",
@@ -60,6 +63,17 @@ public sealed class AgeparAppFixture : IAsyncLifetime
     /// <summary>A throwaway volume for the backup job's files.</summary>
     public string BackupVolume { get; } = "agepar-test-backups-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>A throwaway volume for Azurite's blobs (the off-site backups).</summary>
+    public string BackupStorageVolume { get; } = "agepar-test-blobs-" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>
+    /// True when eng/ensure-images.sh provided the backup image (gnupg) and the Azurite image: every backup is then
+    /// encrypted and uploaded to the run's Azurite (<c>azurite</c>).
+    /// </summary>
+    public bool BackupStorageEnabled { get; } =
+        !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("Backup__Image"))
+        && Environment.GetEnvironmentVariable("Backup__Storage__Enabled") is not "false";
+
     /// <summary>Exit code of the one-shot migration service, once it finished.</summary>
     public int? MigrationsExitCode { get; private set; }
 
@@ -71,6 +85,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             "PgAdmin:Enabled=false",
             $"Postgres:DataVolume={DataVolume}",
             $"Backup:Volume={BackupVolume}",
+            $"Backup:Storage:Volume={BackupStorageVolume}",
             "Postgres:HostPort=0",
             "Bff:HostPort=0",
             // The control panel reads from a real hot standby kept by streaming replication, so every panel test also
@@ -153,6 +168,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             await _app.DisposeAsync();
             await ContainerEngine.RemoveVolumeAsync(DataVolume);
             await ContainerEngine.RemoveVolumeAsync(BackupVolume);
+            await ContainerEngine.RemoveVolumeAsync(BackupStorageVolume);
         }
     }
 

@@ -5,6 +5,7 @@
 #   PROMETHEUS_BFF_TARGET        host:port of the BFF's /metrics (job agepar-bff); empty: not scraped
 #   PROMETHEUS_BFF_TOKEN         its bearer token (the AppHost's prometheus-token parameter)
 #   PROMETHEUS_EXPORTER_TARGET   host:port of postgres_exporter (job postgres-exporter); empty: not scraped
+#   PROMETHEUS_BACKUP_TARGET     host:port of the backup job's outcome metrics (job agepar-backup); empty: not scraped
 #   PROMETHEUS_SCRAPE_INTERVAL   default 15s
 #   PROMETHEUS_RULES             rule file to load (default: alerts.yml beside this script)
 # Config and data live in a private temporary folder, removed when Prometheus stops.
@@ -36,6 +37,11 @@ interval="${PROMETHEUS_SCRAPE_INTERVAL:-15s}"
     echo "  - job_name: postgres-exporter"
     echo "    static_configs:"
     echo "      - targets: [\"$PROMETHEUS_EXPORTER_TARGET\"]"
+  fi
+  if [ -n "${PROMETHEUS_BACKUP_TARGET:-}" ]; then
+    echo "  - job_name: agepar-backup"
+    echo "    static_configs:"
+    echo "      - targets: [\"$PROMETHEUS_BACKUP_TARGET\"]"
   fi
 } >"$dir/prometheus.yml"
 
