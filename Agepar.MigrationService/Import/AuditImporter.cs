@@ -279,7 +279,7 @@ internal static class AuditImporter
 
         await partitions.EnsureAsync(batch.Select(r => r.OccurredAt), ct);
         await using (var writer = await ctx.Target.BeginBinaryImportAsync("""
-            COPY audits (occurred_at, actor_user_id, actor_name, actor_email, actor_cpf, action, kind, object_type, object_id,
+            COPY audits (occurred_at, actor_user_id, actor_name, actor_email, actor_cpf_encrypted, actor_cpf_hmac, action, kind, object_type, object_id,
                          outcome, ip, user_agent, metadata) FROM STDIN (FORMAT BINARY)
             """, ct))
         {
@@ -291,7 +291,9 @@ internal static class AuditImporter
 
                 await SubmissionImporter.WriteNullableAsync(writer, row.ActorName, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.ActorEmail, NpgsqlDbType.Text, ct);
-                await SubmissionImporter.WriteNullableAsync(writer, row.ActorCpf, NpgsqlDbType.Char, ct);
+                var actorCpf = ctx.Protector.Protect(row.ActorCpf);
+                await SubmissionImporter.WriteNullableAsync(writer, actorCpf?.Cipher, NpgsqlDbType.Bytea, ct);
+                await SubmissionImporter.WriteNullableAsync(writer, actorCpf?.Hmac, NpgsqlDbType.Bytea, ct);
                 await writer.WriteAsync(row.Action, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.Kind, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.ObjectType, NpgsqlDbType.Text, ct);

@@ -1,4 +1,5 @@
 using Agepar.Data.Auth;
+using Agepar.Data.Protection;
 using Npgsql;
 
 namespace Agepar.MigrationService.Import;
@@ -10,8 +11,12 @@ internal sealed record TargetUser(Guid Id, string Email, string Name, string? Cp
 /// Shared state of one run: the target connection and its single transaction (rolled back by a dry run), the source,
 /// the report, and the maps later tables resolve against (old user id → target user, CPF/e-mail → target user).
 /// </summary>
-internal sealed class ImportContext(NpgsqlConnection target, NpgsqlTransaction transaction, IOldPortalSource source, ImportReport report, TextWriter filesReport)
+internal sealed class ImportContext(
+    NpgsqlConnection target, NpgsqlTransaction transaction, IOldPortalSource source, ImportReport report, TextWriter filesReport, CpfProtector protector)
 {
+    /// <summary>Encrypts the CPFs written (docs/schema.md, "Encrypted CPFs") and decrypts the target's.</summary>
+    public CpfProtector Protector => protector;
+
     public NpgsqlConnection Target => target;
 
     public NpgsqlTransaction Transaction => transaction;
@@ -67,11 +72,12 @@ internal sealed class ImportContext(NpgsqlConnection target, NpgsqlTransaction t
     /// <summary>Loads the target's users once, so every importer resolves against the same picture.</summary>
     public async Task LoadTargetUsersAsync(CancellationToken ct)
     {
-        await using var command = Command("SELECT id, email::text, name, cpf FROM users");
+        await using var command = Command("SELECT id, email::text, name, cpf_encrypted, cpf_hmac FROM users");
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            Remember(new TargetUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            var cpf = reader.IsDBNull(3) ? null : protector.Unprotect(reader.GetFieldValue<byte[]>(3), reader.GetFieldValue<byte[]>(4));
+            Remember(new TargetUser(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), cpf));
         }
     }
 }

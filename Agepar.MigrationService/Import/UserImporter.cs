@@ -103,12 +103,14 @@ internal static class UserImporter
             }
 
             await using (var insert = ctx.Command("""
-                INSERT INTO users (id, cpf, email, name, password_hash, status, is_superuser, must_change_password, last_login_at, created_at)
-                VALUES (@id, @cpf, @email, @name, @hash, @status, @super, @must, @last, coalesce(@created, now()))
+                INSERT INTO users (id, cpf_encrypted, cpf_hmac, email, name, password_hash, status, is_superuser, must_change_password, last_login_at, created_at)
+                VALUES (@id, @cpf_encrypted, @cpf_hmac, @email, @name, @hash, @status, @super, @must, @last, coalesce(@created, now()))
                 """))
             {
                 insert.Parameters.AddWithValue("id", old.Id);
-                insert.Parameters.AddWithValue("cpf", NpgsqlDbType.Char, (object?)cpf ?? DBNull.Value);
+                var sealedCpf = ctx.Protector.Protect(cpf);
+                insert.Parameters.AddWithValue("cpf_encrypted", NpgsqlDbType.Bytea, (object?)sealedCpf?.Cipher ?? DBNull.Value);
+                insert.Parameters.AddWithValue("cpf_hmac", NpgsqlDbType.Bytea, (object?)sealedCpf?.Hmac ?? DBNull.Value);
                 insert.Parameters.AddWithValue("email", email);
                 insert.Parameters.AddWithValue("name", name);
                 insert.Parameters.AddWithValue("hash", NpgsqlDbType.Text, (object?)old.PasswordHash ?? DBNull.Value);
