@@ -49,6 +49,10 @@ internal static class AuditQueries
         {
             where.And($"lower(a.actor_email) = lower({where.Param(email)})");
         }
+        else if (actor?.CpfHmac is { } cpfHmac)
+        {
+            where.And($"a.actor_cpf_hmac = {where.Param(cpfHmac)}");
+        }
 
         if (filter.ObjectType is { } objectType)
         {

@@ -97,7 +97,7 @@ internal static class ControlPanelApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var actor = await ResolvedActor.ResolveAsync(request.Db, actorOf(filter), request.CancellationToken);
+        var actor = await ResolvedActor.ResolveAsync(request.Db, request.Protector, actorOf(filter), request.CancellationToken);
         try
         {
             return TypedResults.Ok(await page(filter, actor, after, limit));
@@ -170,7 +170,7 @@ internal static class ControlPanelApi
         }
 
         context.Response.RegisterForDispose(slot);
-        var actor = await ResolvedActor.ResolveAsync(request.Db, actorOf(filter), request.CancellationToken);
+        var actor = await ResolvedActor.ResolveAsync(request.Db, request.Protector, actorOf(filter), request.CancellationToken);
         var batches = source(filter, actor, dialect!);
         try
         {

@@ -16,6 +16,8 @@ public static class MigrationServiceRunner
             {
                 environment[key] = value;
             }
+
+            TestDataKeys.AddTo(environment);
         });
     }
 }
