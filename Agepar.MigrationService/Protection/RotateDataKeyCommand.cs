@@ -18,19 +18,30 @@ namespace Agepar.MigrationService.Protection;
 /// </summary>
 internal static class RotateDataKeyCommand
 {
-    private const string Usage = "usage: Agepar.MigrationService rotate-data-key [--batch-size <rows, default 1000>]";
+    private const string Usage =
+        "usage: Agepar.MigrationService rotate-data-key [--batch-size <rows, default 1000>] [--settle-seconds <default 90>]";
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
+        // --settle-seconds: a BFF's session cache (Auth:Session:CacheTtl, 60 s) may still hold a user's old ciphertext
+        // and copy it into a new audit or submission; after this wait a last pass catches those.
         var batchSize = 1000;
-        if (args is ["--batch-size", var size] && int.TryParse(size, out var parsed) && parsed is > 0 and <= 100_000)
+        var settle = TimeSpan.FromSeconds(90);
+        for (var i = 0; i < args.Length; i += 2)
         {
-            batchSize = parsed;
-        }
-        else if (args.Length > 0)
-        {
-            await error.WriteLineAsync($"rotate-data-key FAILED: unexpected arguments.{Environment.NewLine}{Usage}");
-            return ExitCodes.Failed;
+            var value = i + 1 < args.Length && int.TryParse(args[i + 1], out var parsed) ? parsed : -1;
+            switch (args[i])
+            {
+                case "--batch-size" when value is > 0 and <= 100_000:
+                    batchSize = value;
+                    break;
+                case "--settle-seconds" when value is >= 0 and <= 3600:
+                    settle = TimeSpan.FromSeconds(value);
+                    break;
+                default:
+                    await error.WriteLineAsync($"rotate-data-key FAILED: unexpected argument '{args[i]}'.{Environment.NewLine}{Usage}");
+                    return ExitCodes.Failed;
+            }
         }
 
         CpfProtector protector;
@@ -59,25 +70,17 @@ internal static class RotateDataKeyCommand
             await output.WriteLineAsync(
                 $"Rotating CPFs to key {CpfProtector.FormatKeyId(protector.CurrentKeyId)}" +
                 (protector.PreviousKeyId is { } p ? $" from key {CpfProtector.FormatKeyId(p)}" : " (no previous key configured: only checks)") + "...");
-            foreach (var table in CpfTable.All)
+            foreach (var round in new[] { "rotation", "after settling" })
             {
-                // A row written under the old key by a BFF not yet reconfigured is caught by the next pass.
-                for (var pass = 1; ; pass++)
+                if (round != "rotation" && settle > TimeSpan.Zero)
                 {
-                    var (scanned, rewritten) = await RotateTableAsync(dataSource, protector, table, batchSize, output, ct);
-                    await output.WriteLineAsync($"  {table.Name}: pass {pass}: {scanned} row(s) with a CPF, {rewritten} re-encrypted");
-                    var left = await CountNotCurrentAsync(dataSource, protector, table, ct);
-                    if (left == 0)
-                    {
-                        break;
-                    }
+                    await output.WriteLineAsync($"Waiting {settle.TotalSeconds:0} s for cached sessions to expire, then a last pass...");
+                    await Task.Delay(settle, ct);
+                }
 
-                    if (pass == 3)
-                    {
-                        await error.WriteLineAsync(
-                            $"rotate-data-key FAILED: {left} {table.Name} row(s) still not under the new key after {pass} passes: is a BFF still configured with the old key as data-encryption-key? Run again once every instance has the new key.");
-                        return ExitCodes.Failed;
-                    }
+                if (await RotateAllAsync(dataSource, protector, batchSize, output, error, ct) is { } failed)
+                {
+                    return failed;
                 }
             }
 
@@ -96,6 +99,35 @@ internal static class RotateDataKeyCommand
             await error.WriteLineAsync($"rotate-data-key FAILED: {ex.Message} (nothing half-done: each batch commits whole; run again to resume)");
             return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>Every table until nothing is left under another key; the exit code when that does not happen.</summary>
+    private static async Task<int?> RotateAllAsync(
+        NpgsqlDataSource dataSource, CpfProtector protector, int batchSize, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        foreach (var table in CpfTable.All)
+        {
+            // A row written under the old key by a BFF not yet reconfigured is caught by the next pass.
+            for (var pass = 1; ; pass++)
+            {
+                    var (scanned, rewritten) = await RotateTableAsync(dataSource, protector, table, batchSize, output, ct);
+                    await output.WriteLineAsync($"  {table.Name}: pass {pass}: {scanned} row(s) with a CPF, {rewritten} re-encrypted");
+                    var left = await CountNotCurrentAsync(dataSource, protector, table, ct);
+                    if (left == 0)
+                    {
+                        break;
+                    }
+
+                    if (pass == 3)
+                    {
+                        await error.WriteLineAsync(
+                            $"rotate-data-key FAILED: {left} {table.Name} row(s) still not under the new key after {pass} passes: is a BFF still configured with the old key as data-encryption-key? Run again once every instance has the new key.");
+                        return ExitCodes.Failed;
+                    }
+                }
+            }
+
+        return null;
     }
 
     private static async Task<(long Scanned, long Rewritten)> RotateTableAsync(

@@ -89,7 +89,7 @@ public sealed class DataKeyRotationTests(AgeparAppFixture fixture)
         })).ToList();
 
         await Task.Delay(TimeSpan.FromSeconds(1));
-        var rotation = await MigrationServiceRunner.RunAsync(await ServiceSettingsAsync(database, newKey, oldKey, provisioning: false), "rotate-data-key", "--batch-size", "5");
+        var rotation = await MigrationServiceRunner.RunAsync(await ServiceSettingsAsync(database, newKey, oldKey, provisioning: false), "rotate-data-key", "--batch-size", "5", "--settle-seconds", "2");
         await Task.Delay(TimeSpan.FromSeconds(1));
         await stop.CancelAsync();
         var outcomes = (await Task.WhenAll(logins)).SelectMany(r => r).ToList();
