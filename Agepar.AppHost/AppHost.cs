@@ -9,6 +9,7 @@ var access = builder.AddAgeparDatabaseAccess(postgres, db);
 
 var bootstrapAdmin = builder.AddBootstrapAdmin();
 var monitoring = builder.AddAgeparMonitoringAccess();
+var dataKeys = builder.AddPersonalDataKeys();
 
 var redis = builder.AddRedis("redis")
     .WithImageTag(AppHostSettings.RedisImageTag)
@@ -21,6 +22,7 @@ var migrations = builder.AddProject<Projects.Agepar_MigrationService>("migration
     .WithEnvironment("Provisioning__AppUserPassword", access.AppUserPassword)
     .WithEnvironment("Provisioning__BackupPassword", access.BackupPassword)
     .WithEnvironment("Provisioning__MonitorPassword", monitoring.MonitorPassword)
+    .WithPersonalDataKeys(dataKeys)                              // encrypts clear CPFs at upgrade; the importer
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db);
 
@@ -35,6 +37,7 @@ var bff = builder.AddProject<Projects.Agepar_Bff>("bff")
     .WithReference(redis)
     .WithAgeparReadReplica(builder, settings, access, replica)
     .WithBootstrapAdmin(bootstrapAdmin)
+    .WithPersonalDataKeys(dataKeys)
     .WithAgeparMetricsEndpoint(monitoring)
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WaitFor(db)

@@ -59,8 +59,8 @@ public static class DatabaseObjects
     /// <summary>Unique index on <c>users.email</c> (case-insensitive).</summary>
     public const string UsersEmailIndex = "ux_users_email";
 
-    /// <summary>Unique index on <c>users.cpf</c>.</summary>
-    public const string UsersCpfIndex = "ux_users_cpf";
+    /// <summary>Unique index on <c>users.cpf_hmac</c> (the CPF's blind index).</summary>
+    public const string UsersCpfIndex = "ux_users_cpf_hmac";
 
     /// <summary>Unique index on <c>roles.name</c>.</summary>
     public const string RolesNameIndex = "ux_roles_name";

@@ -3,10 +3,13 @@ using System.Text.Json;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Connection;
+using Agepar.Data.Protection;
+using Agepar.MigrationService.Protection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Agepar.MigrationService;
 
@@ -59,6 +62,8 @@ internal sealed partial class MigrationWorker(
             return ExitCodes.Success;
         }
 
+        // The CPF keys are checked before anything changes: a missing key stops the run here.
+        var protector = PersonalDataOptions.CreateProtector(configuration);
         await ProvisionAsync(ct);
 
         var pending = await PendingMigrationsAsync(db, ct);
@@ -88,9 +93,22 @@ internal sealed partial class MigrationWorker(
             // EF reads the history table before it creates it; creating it first (idempotent, as EF itself would)
             // spares a clean database the failed query EF logs as an error.
             await strategy.ExecuteAsync(async () => await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct));
+            // Clear CPFs are encrypted (with the key, which SQL never sees) between EncryptedCpf and DropClearCpf.
+            if (applied.IndexOf(DropClearCpfMigration) is > 0 and var drop)
+            {
+                await strategy.ExecuteAsync(async () => await migrator.MigrateAsync(applied[drop - 1], ct));
+            }
+
+            if (applied.Contains(DropClearCpfMigration))
+            {
+                await ProtectCpfsAsync(protector, ct);
+            }
+
             await strategy.ExecuteAsync(async () => await migrator.MigrateAsync(target, ct));
             LogApplied(applied.Count, target);
         }
+
+        await CheckDataKeyAsync(protector, ct);
 
         var partitions = await db.Database
             .SqlQueryRaw<string>($"SELECT {DatabaseObjects.EnsureAuditPartitionsFunction}({{0}}) AS \"Value\"", options.AuditPartitionsAhead)
@@ -100,6 +118,51 @@ internal sealed partial class MigrationWorker(
         await AuditAsync(db, applied, partitions, ct);
         return ExitCodes.Success;
     }
+
+    private const string DropClearCpfMigration = "20261206190100_DropClearCpf";
+
+    /// <summary>The data-key state (written on first use), then the backfill of clear CPFs and the chain re-seal.</summary>
+    private async Task ProtectCpfsAsync(CpfProtector protector, CancellationToken ct)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(AdminConnectionString());
+        if (!await CpfBackfill.IsNeededAsync(dataSource, ct))
+        {
+            return;
+        }
+
+        await CheckDataKeyAsync(protector, ct);
+        await new CpfBackfill(dataSource, protector, logger).RunAsync(ct);
+    }
+
+    /// <summary>
+    /// A wrong or missing CPF key fails the run (non-zero exit) with the reason; a new database gets the state of the
+    /// configured key. Skipped while the schema is older than EncryptedCpf (change management).
+    /// </summary>
+    private async Task CheckDataKeyAsync(CpfProtector protector, CancellationToken ct)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(AdminConnectionString());
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('public.data_key_state') IS NOT NULL", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+            {
+                return;
+            }
+        }
+
+        if (await DataKeyState.CheckAsync(connection, protector, ct) == DataKeyState.Outcome.Missing)
+        {
+            await DataKeyState.WriteAsync(connection, null, protector, ct);
+            LogDataKeyRecorded(CpfProtector.FormatKeyId(protector.CurrentKeyId));
+        }
+        else
+        {
+            LogDataKeyChecked(CpfProtector.FormatKeyId(protector.CurrentKeyId));
+        }
+    }
+
+    private string AdminConnectionString() => AgeparConnectionString.Build(
+        configuration, ConnectionNames.Admin, services.GetRequiredService<IOptions<DatabaseOptions>>().Value, environment.IsProduction());
 
     private async Task ProvisionAsync(CancellationToken ct)
     {
@@ -152,6 +215,12 @@ internal sealed partial class MigrationWorker(
                 ct);
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "CPF data key {KeyId} recorded in data_key_state (new database)")]
+    private partial void LogDataKeyRecorded(string keyId);
+
+    [LoggerMessage(LogLevel.Information, "CPF keys match the database (data key {KeyId})")]
+    private partial void LogDataKeyChecked(string keyId);
 
     [LoggerMessage(LogLevel.Information, "Database schema is up to date; no migration to apply")]
     private partial void LogUpToDate();

@@ -1,12 +1,19 @@
 using Agepar.Data.Connection;
 using Agepar.MigrationService;
 using Agepar.MigrationService.Import;
+using Agepar.MigrationService.Protection;
 
 // `import --from <source> [--dry-run]`: the one-off importer from the current portal (docs/import.md). Without the
 // verb, the service migrates exactly as before.
 if (args is ["import", .. var importArgs])
 {
     return await ImportCommand.RunAsync(importArgs, Console.Out, Console.Error);
+}
+
+// `rotate-data-key`: re-encrypts every CPF under PersonalData:EncryptionKey (docs/schema.md, "Key rotation").
+if (args is ["rotate-data-key", .. var rotateArgs])
+{
+    return await RotateDataKeyCommand.RunAsync(rotateArgs, Console.Out, Console.Error);
 }
 
 var builder = Host.CreateApplicationBuilder(args);

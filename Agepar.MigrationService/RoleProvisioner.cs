@@ -90,6 +90,13 @@ internal sealed partial class RoleProvisioner(ILogger<RoleProvisioner> logger)
             ALTER DEFAULT PRIVILEGES FOR ROLE {Owner} IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {App};
             ALTER DEFAULT PRIVILEGES FOR ROLE {Owner} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
             CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+            -- Bound parameter values never reach the server log for the roles that read and write personal data
+            -- (e-mails, password hashes, CPF ciphertexts and blind indexes; the keys themselves never leave the
+            -- application): superuser-only settings, hence set here (docs/schema.md, "Encrypted CPFs").
+            ALTER ROLE {Admin} SET log_parameter_max_length = 0;
+            ALTER ROLE {Admin} SET log_parameter_max_length_on_error = 0;
+            ALTER ROLE {App} SET log_parameter_max_length = 0;
+            ALTER ROLE {App} SET log_parameter_max_length_on_error = 0;
             """, ct);
 
         await tx.CommitAsync(ct);

@@ -203,7 +203,7 @@ UPDATE submissions AS s
   FROM c
  WHERE s.id = c.id
 RETURNING s.id, s.kind, s.kind_version, s.payload::text, s.attempts, s.max_attempts,
-          s.actor_user_id, s.actor_name, s.actor_email, s.actor_cpf, s.created_at,
-          c.previous_status = 'running', c.previous_owner;
+          s.actor_user_id, s.actor_name, s.actor_email, s.actor_cpf_encrypted, s.created_at,
+          c.previous_status = 'running', c.previous_owner, s.actor_cpf_hmac;
 ROLLBACK;
 \echo '```'

@@ -17,6 +17,8 @@ dll="$root/Agepar.MigrationService/bin/Release/net10.0/Agepar.MigrationService.d
 [ -f "$dll" ] || { echo "build first: dotnet build Agepar.sln -c Release" >&2; exit 1; }
 
 password="BenchImport$RANDOM$RANDOM"
+# Throwaway CPF keys (docs/schema.md, "Encrypted CPFs"): the migration service and the importer need them.
+export PersonalData__EncryptionKey="bench-data-key-$(openssl rand -hex 24)" PersonalData__IndexKey="bench-index-key-$(openssl rand -hex 24)"
 cid="$("$engine" run -d --rm -e POSTGRES_PASSWORD="$password" -p 127.0.0.1::5432 "$image")"
 trap '"$engine" rm -f "$cid" >/dev/null 2>&1 || true' EXIT
 port="$("$engine" port "$cid" 5432/tcp | head -n 1 | sed 's/.*://')"

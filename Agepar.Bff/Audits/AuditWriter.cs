@@ -4,6 +4,7 @@ using Agepar.Bff.Auth;
 using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
+using Agepar.Data.Protection;
 
 namespace Agepar.Bff.Audits;
 
@@ -35,7 +36,9 @@ public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
             ActorUserId = actor?.Id ?? actorSnapshot?.UserId,
             ActorName = actor?.Name ?? actorSnapshot?.Name,
             ActorEmail = actor?.Email ?? actorSnapshot?.Email,
-            ActorCpf = actor?.Cpf ?? actorSnapshot?.Cpf,
+            // The stored ciphertext and blind index are copied as they are: no decryption, no extra work per audit.
+            ActorCpfEncrypted = (actor?.Cpf ?? actorSnapshot?.Cpf)?.Cipher,
+            ActorCpfHmac = (actor?.Cpf ?? actorSnapshot?.Cpf)?.Hmac,
             Kind = StorableText.Clean(kind),
             ObjectType = StorableText.Clean(objectType),
             ObjectId = StorableText.Clean(objectId),
@@ -52,4 +55,4 @@ public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
 }
 
 /// <summary>Who acted, when there is no authenticated <see cref="CurrentUser"/> (a failed login, a background worker).</summary>
-public sealed record ActorSnapshot(Guid? UserId, string? Name, string? Email, string? Cpf);
+public sealed record ActorSnapshot(Guid? UserId, string? Name, string? Email, SealedCpf? Cpf);

@@ -4,6 +4,7 @@ using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Auth;
+using Agepar.Data.Protection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -64,11 +65,11 @@ public static class AuthApi
         return group;
     }
 
-    private static Ok<MeResponse> GetMe(HttpContext http) => TypedResults.Ok(MeResponse.From(http.RequireCurrentUser()));
+    private static Ok<MeResponse> GetMe(HttpContext http, CpfProtector protector) => TypedResults.Ok(MeResponse.From(http.RequireCurrentUser(), protector));
 
     private static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> LoginAsync(
         LoginRequest request, HttpContext http, LoginService login, IOptions<AuthSessionOptions> sessionOptions,
-        IHostEnvironment environment, CancellationToken ct)
+        IHostEnvironment environment, CpfProtector protector, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         // NUL or broken Unicode cannot be anyone's e-mail, and PostgreSQL would refuse it in the lookup (a 500).
@@ -88,7 +89,7 @@ public static class AuthApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        var identifier = LoginIdentifier.Parse(request.Identifier!);
+        var identifier = LoginIdentifier.Parse(request.Identifier!, protector);
         var outcome = await login.LoginAsync(http, identifier, request.Password!, request.RememberMe, ct);
         switch (outcome.Reason)
         {
@@ -105,7 +106,7 @@ public static class AuthApi
         }
 
         SetCookie(http, outcome.Session!, sessionOptions.Value, environment);
-        return TypedResults.Ok(ToResponse(outcome.User!, outcome.Session!));
+        return TypedResults.Ok(ToResponse(outcome.User!, outcome.Session!, protector));
     }
 
     private static async Task<NoContent> LogoutAsync(
@@ -171,7 +172,7 @@ public static class AuthApi
         }
 
         await services.RateLimiter.SettleAsync(ticket, LoginAttemptReason.Ok, success: true, ct);
-        var policyErrors = services.Policy.Validate(request.NewPassword!, user.Email, user.Cpf, user.Name).ToList();
+        var policyErrors = services.Policy.Validate(request.NewPassword!, user.Email, CpfDisclosure.Own(user, services.Protector), user.Name).ToList();
         if (request.NewPassword == request.CurrentPassword)
         {
             policyErrors.Add("A nova senha deve ser diferente da atual.");
@@ -195,7 +196,7 @@ public static class AuthApi
         await services.Sessions.InvalidateUserAsync(user.Id);
 
         SetCookie(http, issued, services.SessionOptions.Value, services.Environment);
-        return TypedResults.Ok(ToResponse(user, issued));
+        return TypedResults.Ok(ToResponse(user, issued, services.Protector));
     }
 
     private static async Task<Ok<List<SessionView>>> ListSessionsAsync(HttpContext http, AgeparDbContext db, TimeProvider time, CancellationToken ct)
@@ -239,11 +240,11 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    private static LoginResponse ToResponse(User user, IssuedSession session)
+    private static LoginResponse ToResponse(User user, IssuedSession session, CpfProtector protector)
     {
         var roles = user.UserRoles.Select(ur => ur.Role!.Name).Order(StringComparer.Ordinal).ToList();
         var isAdmin = user.IsSuperuser || roles.Contains(RoleNames.Admin);
-        return new LoginResponse(user.Id, user.Name, user.Email, user.Cpf, roles, user.IsSuperuser, isAdmin,
+        return new LoginResponse(user.Id, user.Name, user.Email, CpfDisclosure.Own(user, protector), roles, user.IsSuperuser, isAdmin,
             user.MustChangePassword, session.SessionId, session.ExpiresAt, session.CsrfToken);
     }
 

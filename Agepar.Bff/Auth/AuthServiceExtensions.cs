@@ -1,3 +1,4 @@
+using Agepar.Data.Protection;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
@@ -21,6 +22,9 @@ public static class AuthServiceExtensions
         services.AddOptions<DenialAuditOptions>().BindConfiguration(DenialAuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BootstrapOptions>().BindConfiguration(BootstrapOptions.SectionName);
 
+        // The CPF keys (PersonalData:*): a missing or short key fails the start here, a wrong one in PersonalDataStartupCheck.
+        services.AddSingleton(sp => PersonalDataOptions.CreateProtector(sp.GetRequiredService<IConfiguration>()));
+        services.AddHostedService<PersonalDataStartupCheck>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<PasswordPolicy>();

@@ -1,3 +1,5 @@
+using Agepar.Data.Protection;
+
 namespace Agepar.Bff.Auth;
 
 /// <summary>
@@ -14,7 +16,8 @@ public sealed record CachedSession(
     bool RememberMe,
     string Name,
     string Email,
-    string? Cpf,
+    byte[]? CpfEncrypted,
+    byte[]? CpfHmac,
     string Status,
     bool IsSuperuser,
     bool MustChangePassword,
@@ -22,5 +25,5 @@ public sealed record CachedSession(
     long Generation = 0)
 {
     public CurrentUser ToCurrentUser() =>
-        new(UserId, SessionId, Name, Email, Cpf, new HashSet<string>(Roles, StringComparer.Ordinal), IsSuperuser, MustChangePassword);
+        new(UserId, SessionId, Name, Email, CpfEncrypted is null || CpfHmac is null ? null : new SealedCpf(CpfEncrypted, CpfHmac), new HashSet<string>(Roles, StringComparer.Ordinal), IsSuperuser, MustChangePassword);
 }

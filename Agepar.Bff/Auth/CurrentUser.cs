@@ -1,4 +1,5 @@
 using Agepar.Data.Auth;
+using Agepar.Data.Protection;
 
 namespace Agepar.Bff.Auth;
 
@@ -10,7 +11,8 @@ namespace Agepar.Bff.Auth;
 /// <param name="SessionId">sessions.id of the cookie that authenticated this request.</param>
 /// <param name="Name">Display name.</param>
 /// <param name="Email">E-mail (login identifier).</param>
-/// <param name="Cpf">CPF, 11 digits, if the user has one.</param>
+/// <param name="Cpf">The user's CPF as stored (ciphertext and blind index), if any: copied into submissions and audits
+/// as it is, decrypted only to show it to the user (<see cref="CpfDisclosure"/>).</param>
 /// <param name="Roles">Role names granted in user_roles.</param>
 /// <param name="IsSuperuser">users.is_superuser: bypasses every role check.</param>
 /// <param name="MustChangePassword">When true the user may only reach /api/me, change-password and logout.</param>
@@ -19,7 +21,7 @@ public sealed record CurrentUser(
     Guid SessionId,
     string Name,
     string Email,
-    string? Cpf,
+    SealedCpf? Cpf,
     IReadOnlySet<string> Roles,
     bool IsSuperuser,
     bool MustChangePassword)

@@ -128,12 +128,12 @@ public sealed class LoginRateLimiter(AgeparDbContext db, IOptions<LoginRateLimit
 /// </summary>
 /// <param name="UserId">The resolved user, or null.</param>
 /// <param name="Identifiers">The identifiers whose failures count for this account.</param>
-/// <param name="Typed">What was typed, normalized (stored in <c>login_attempts.identifier</c>).</param>
+/// <param name="Typed">What was typed, normalized (stored in <c>login_attempts.identifier</c>; a CPF as its blind index, <see cref="LoginIdentifier.Stored"/>).</param>
 public sealed record LoginAccount(Guid? UserId, IReadOnlyList<string> Identifiers, string Typed)
 {
     public static LoginAccount For(User? user, LoginIdentifier typed) => user is null
-        ? new LoginAccount(null, [typed.Value], typed.Value)
-        : new LoginAccount(user.Id, user.Cpf is null ? [user.Email] : [user.Email, user.Cpf], typed.Value);
+        ? new LoginAccount(null, [typed.Stored], typed.Stored)
+        : new LoginAccount(user.Id, user.CpfHmac is { } hmac ? [user.Email, CpfDisclosure.HmacText(hmac)] : [user.Email], typed.Stored);
 
     /// <summary>Advisory-lock key: one per user, or per unknown identifier.</summary>
     public string LockKey => UserId is { } id ? "login:user:" + id : "login:identifier:" + Typed;

@@ -3,6 +3,7 @@ using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Auth;
+using Agepar.Data.Protection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agepar.Bff.Auth;
@@ -32,7 +33,7 @@ public sealed partial class LoginService(
         var ip = LoginRateLimiter.ClientIp(http);
         var query = db.Users.Include(u => u.UserRoles).ThenInclude(ur => ur.Role);
         var user = identifier.IsCpf
-            ? await query.FirstOrDefaultAsync(u => u.Cpf == identifier.Value, ct)
+            ? await query.FirstOrDefaultAsync(u => u.CpfHmac == identifier.CpfHmac, ct)
             : await query.FirstOrDefaultAsync(u => u.Email == identifier.Value, ct);
 
         // Counted before the password is looked at: a refused guess never reaches verification.
@@ -88,12 +89,13 @@ public sealed partial class LoginService(
         audits.Add(db, AuditActions.AuthLoginFailed, outcome,
             actorSnapshot: user is null ? null : Snapshot(user),
             objectType: "user", objectId: user?.Id.ToString(),
-            metadata: new { reason, identifier = identifier.Value, identifierType = identifier.IsCpf ? "cpf" : "email" });
+            metadata: new { reason, identifier = identifier.Stored, identifierType = identifier.IsCpf ? "cpf" : "email" });
         await db.SaveChangesAsync(ct);
         LogLoginFailed(reason, identifier.IsCpf ? "cpf" : "email", user?.Id);
     }
 
-    public static ActorSnapshot Snapshot(User user) => new(user.Id, user.Name, user.Email, user.Cpf);
+    public static ActorSnapshot Snapshot(User user) =>
+        new(user.Id, user.Name, user.Email, user.CpfEncrypted is { } cipher && user.CpfHmac is { } hmac ? new SealedCpf(cipher, hmac) : null);
 
     [LoggerMessage(LogLevel.Information, "Login refused: {Reason} ({IdentifierType}, user {UserId})")]
     private partial void LogLoginFailed(string reason, string identifierType, Guid? userId);

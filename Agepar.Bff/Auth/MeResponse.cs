@@ -1,3 +1,5 @@
+using Agepar.Data.Protection;
+
 namespace Agepar.Bff.Auth;
 
 /// <summary>The signed-in user: identity, roles (from the database) and flags.</summary>
@@ -12,7 +14,8 @@ public sealed record MeResponse(
     bool MustChangePassword,
     Guid SessionId)
 {
-    public static MeResponse From(CurrentUser user) => new(
-        user.Id, user.Name, user.Email, user.Cpf, [.. user.Roles.Order(StringComparer.Ordinal)],
+    /// <summary>The user's own CPF, in clear (they may always see it).</summary>
+    public static MeResponse From(CurrentUser user, CpfProtector protector) => new(
+        user.Id, user.Name, user.Email, user.Cpf is { } cpf ? protector.Unprotect(cpf) : null, [.. user.Roles.Order(StringComparer.Ordinal)],
         user.IsSuperuser, user.IsAdmin, user.MustChangePassword, user.SessionId);
 }

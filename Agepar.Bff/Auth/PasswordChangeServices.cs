@@ -1,5 +1,6 @@
 using Agepar.Bff.Audits;
 using Agepar.Data;
+using Agepar.Data.Protection;
 using Microsoft.Extensions.Options;
 
 namespace Agepar.Bff.Auth;
@@ -14,4 +15,5 @@ internal sealed record PasswordChangeServices(
     SessionService Sessions,
     AuditWriter Audits,
     IOptions<AuthSessionOptions> SessionOptions,
-    IHostEnvironment Environment);
+    IHostEnvironment Environment,
+    CpfProtector Protector);

@@ -144,7 +144,7 @@ public sealed class SessionService(
             .Where(s => s.TokenHash == hash && s.RevokedAt == null && s.ExpiresAt > now)
             .Select(s => new CachedSession(
                 s.Id, s.UserId, s.CsrfTokenHash, s.CreatedAt, s.LastSeenAt, s.ExpiresAt, s.RememberMe,
-                s.User!.Name, s.User.Email, s.User.Cpf, s.User.Status, s.User.IsSuperuser, s.User.MustChangePassword,
+                s.User!.Name, s.User.Email, s.User.CpfEncrypted, s.User.CpfHmac, s.User.Status, s.User.IsSuperuser, s.User.MustChangePassword,
                 s.User.UserRoles.Select(ur => ur.Role!.Name).OrderBy(n => n).ToList(),
                 0))
             .FirstOrDefaultAsync(ct);

@@ -86,7 +86,8 @@ internal static class AutomationsApi
     }
 
     private static async Task<Results<Ok<PanelPage<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAuditsAsync(
-        string slug, string? cursor, string? limit, [AsParameters] AutomationRequest request, IOptions<ControlPanelOptions> panelOptions)
+        string slug, string? cursor, string? limit, [AsParameters] AutomationRequest request, IOptions<ControlPanelOptions> panelOptions,
+        HttpContext http, Agepar.Data.Protection.CpfProtector protector)
     {
         if (request.Catalog.Find(slug) is not { } automation)
         {
@@ -115,6 +116,7 @@ internal static class AutomationsApi
         }
 
         return TypedResults.Ok(await PanelQueries.AuditPageAsync(
-            request.Db, options, new AuditFilter(Kind: automation.Slug), actor: null, after, pageSize, request.CancellationToken));
+            request.Db, options, new AuditFilter(Kind: automation.Slug), actor: null, after, pageSize,
+            new CpfView(http.RequireCurrentUser(), protector), request.CancellationToken));
     }
 }

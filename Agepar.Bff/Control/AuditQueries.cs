@@ -11,7 +11,7 @@ internal static class AuditQueries
 
     public const string Columns =
         "a.id, a.occurred_at, a.actor_user_id, a.actor_name, a.actor_email, a.action, a.kind, a.object_type, a.object_id, " +
-        "a.outcome, host(a.ip), a.user_agent, a.trace_id, a.metadata::text";
+        "a.outcome, host(a.ip), a.user_agent, a.trace_id, a.metadata::text, a.actor_cpf_encrypted, a.actor_cpf_hmac";
 
     /// <summary>
     /// What <c>?text=</c> searches, as one expression so that a trigram index on exactly this expression can serve it
@@ -21,7 +21,7 @@ internal static class AuditQueries
         "(coalesce(a.actor_name, '') || ' ' || coalesce(a.actor_email, '') || ' ' || coalesce(a.object_id, '') || ' ' || a.metadata::text)";
 
     public static readonly string[] CsvHeader =
-        ["id", "occurred_at", "actor_user_id", "actor_name", "actor_email", "action", "kind", "object_type", "object_id", "outcome", "ip", "user_agent", "trace_id", "metadata"];
+        ["id", "occurred_at", "actor_user_id", "actor_name", "actor_email", "action", "kind", "object_type", "object_id", "outcome", "ip", "user_agent", "trace_id", "metadata", "actor_cpf"];
 
     public static SqlWhere Where(AuditFilter filter, ResolvedActor? actor)
     {
@@ -48,6 +48,10 @@ internal static class AuditQueries
         else if (actor?.Email is { } email)
         {
             where.And($"lower(a.actor_email) = lower({where.Param(email)})");
+        }
+        else if (actor?.CpfHmac is { } cpfHmac)
+        {
+            where.And($"a.actor_cpf_hmac = {where.Param(cpfHmac)}");
         }
 
         if (filter.ObjectType is { } objectType)
@@ -85,13 +89,13 @@ internal static class AuditQueries
     public static string Select(SqlWhere where, bool limited) =>
         $"SELECT {Columns}\n  FROM {From}\n {where.Sql}\n ORDER BY a.occurred_at DESC, a.id DESC" + (limited ? "\n LIMIT @limit" : "");
 
-    public static AuditItem Read(NpgsqlDataReader reader)
+    public static AuditItem Read(NpgsqlDataReader reader, CpfView cpf)
     {
         using var metadata = JsonDocument.Parse(reader.GetString(13));
         return new AuditItem(
             reader.GetInt64(0),
             reader.GetFieldValue<DateTimeOffset>(1),
-            new ActorInfo(reader.IsDBNull(2) ? null : reader.GetGuid(2), Text(reader, 3), Text(reader, 4)),
+            new ActorInfo(reader.IsDBNull(2) ? null : reader.GetGuid(2), Text(reader, 3), Text(reader, 4), cpf.Read(reader, 14)),
             reader.GetString(5),
             Text(reader, 6),
             Text(reader, 7),
@@ -103,7 +107,7 @@ internal static class AuditQueries
             metadata.RootElement.Clone());
     }
 
-    public static void WriteCsv(NpgsqlDataReader reader, CsvRowBuilder row)
+    public static void WriteCsv(NpgsqlDataReader reader, CsvRowBuilder row, CpfView cpf)
     {
         row.Add(reader.GetInt64(0));
         row.Add(reader.GetFieldValue<DateTimeOffset>(1));
@@ -112,6 +116,8 @@ internal static class AuditQueries
         {
             row.Add(Text(reader, i));
         }
+
+        row.Add(cpf.Read(reader, 14));
     }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

@@ -50,7 +50,7 @@ internal static class ControlPanelApi
         PageAsync<AuditFilter, long, AuditItem>(
             request, query.Cursor, query.Limit, query.Parse, filter => filter.Actor, KeysetCursor.TryDecode,
             (filter, actor, after, limit) => PanelQueries.AuditPageAsync(
-                request.Db, request.Options.Value, filter, actor, after, limit, request.CancellationToken));
+                request.Db, request.Options.Value, filter, actor, after, limit, request.CpfView, request.CancellationToken));
 
     private static Task<Results<Ok<PanelPage<PanelSubmission>>, ValidationProblem, ProblemHttpResult>> ListSubmissionsAsync(
         [AsParameters] SubmissionQueryParameters query, [AsParameters] PanelRequest request) =>
@@ -97,7 +97,7 @@ internal static class ControlPanelApi
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var actor = await ResolvedActor.ResolveAsync(request.Db, actorOf(filter), request.CancellationToken);
+        var actor = await ResolvedActor.ResolveAsync(request.Db, request.Protector, actorOf(filter), request.CancellationToken);
         try
         {
             return TypedResults.Ok(await page(filter, actor, after, limit));
@@ -117,7 +117,7 @@ internal static class ControlPanelApi
                 AuditQueries.After,
                 where => AuditQueries.Select(where, limited: true),
                 reader => (reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(0)),
-                AuditQueries.WriteCsv));
+                (reader, row) => AuditQueries.WriteCsv(reader, row, request.CpfView)));
 
     private static Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportSubmissionsAsync(
         [AsParameters] SubmissionQueryParameters query, [AsParameters] CsvExportRequest export, [AsParameters] PanelRequest request) =>
@@ -170,7 +170,7 @@ internal static class ControlPanelApi
         }
 
         context.Response.RegisterForDispose(slot);
-        var actor = await ResolvedActor.ResolveAsync(request.Db, actorOf(filter), request.CancellationToken);
+        var actor = await ResolvedActor.ResolveAsync(request.Db, request.Protector, actorOf(filter), request.CancellationToken);
         var batches = source(filter, actor, dialect!);
         try
         {

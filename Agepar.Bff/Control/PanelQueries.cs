@@ -8,7 +8,7 @@ internal static class PanelQueries
 {
     public static Task<PanelPage<AuditItem>> AuditPageAsync(
         AgeparDbContext db, ControlPanelOptions options, AuditFilter filter, ResolvedActor? actor,
-        (DateTimeOffset At, long Id)? after, int limit, CancellationToken cancellationToken) =>
+        (DateTimeOffset At, long Id)? after, int limit, CpfView cpf, CancellationToken cancellationToken) =>
         PanelSql.ReadOnlyAsync(db, options.QueryTimeout, async (connection, ct) =>
         {
             var where = AuditQueries.Where(filter, actor);
@@ -25,7 +25,7 @@ internal static class PanelQueries
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    items.Add(AuditQueries.Read(reader));
+                    items.Add(AuditQueries.Read(reader, cpf));
                 }
             }
 

@@ -43,6 +43,10 @@ internal static class SubmissionQueries
         {
             where.And($"lower(s.actor_email) = lower({where.Param(email)})");
         }
+        else if (actor?.CpfHmac is { } cpfHmac)
+        {
+            where.And($"s.actor_cpf_hmac = {where.Param(cpfHmac)}");
+        }
 
         if (filter.Since is { } since)
         {

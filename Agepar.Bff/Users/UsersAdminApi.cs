@@ -4,6 +4,7 @@ using Agepar.Bff.Control;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Auth;
+using Agepar.Data.Protection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -25,7 +26,7 @@ public static class UsersAdminApi
 
         var group = app.MapGroup("/api/admin/users").WithTags("Users").RequireAuthorization(AuthPolicies.ManageUsers);
         group.MapGet("/", ListAsync).WithName("ListUsers")
-            .WithSummary("Users, newest first (keyset paging with cursor); filter by q (name, e-mail, CPF), status, role.");
+            .WithSummary("Users, newest first (keyset paging with cursor); filter by q (name, e-mail, or a whole CPF), status, role.");
         group.MapGet("/{id:guid}", GetAsync).WithName("GetUser").WithSummary("One user.");
         group.MapPost("/", CreateAsync).WithName("CreateUser")
             .WithSummary("Create a user (password policy applies; without a password a temporary one is generated).");
@@ -45,7 +46,7 @@ public static class UsersAdminApi
         TypedResults.Ok(await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleView(r.Name, r.Description)).ToListAsync(ct));
 
     private static async Task<Results<Ok<UserPage>, ValidationProblem>> ListAsync(
-        AgeparDbContext db, string? q, string? status, string? role, string? limit, string? cursor, CancellationToken ct)
+        AgeparDbContext db, HttpContext http, CpfProtector protector, string? q, string? status, string? role, string? limit, string? cursor, CancellationToken ct)
     {
         // Every parameter is bound as text and checked by the shared parsers (never a binding failure or a 500).
         var errors = new ValidationErrors();
@@ -68,9 +69,10 @@ public static class UsersAdminApi
         if (search is not null)
         {
             var pattern = SqlWhere.Contains(search);
-            var digits = Cpf.Normalize(search) ?? new string(search.Where(char.IsAsciiDigit).ToArray());
+            // A CPF is found whole, by its blind index: the database cannot match part of an encrypted value.
+            var cpfHmac = Cpf.Normalize(search) is { } digits ? protector.Hmac(digits) : null;
             query = query.Where(u => EF.Functions.ILike(u.Name, pattern) || EF.Functions.ILike(u.Email, pattern)
-                                     || (digits.Length >= 3 && u.Cpf != null && u.Cpf.Contains(digits)));
+                                     || (cpfHmac != null && u.CpfHmac == cpfHmac));
         }
 
         if (statusFilter is not null)
@@ -88,13 +90,16 @@ public static class UsersAdminApi
             query = query.Where(u => u.CreatedAt < after.CreatedAt || (u.CreatedAt == after.CreatedAt && u.Id.CompareTo(after.Id) < 0));
         }
 
-        var page = await Project(query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Take(take + 1)).ToListAsync(ct);
+        var viewer = http.RequireCurrentUser();
+        var page = (await Project(query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Take(take + 1)).ToListAsync(ct))
+            .ConvertAll(row => row.ToView(viewer, protector));
         var next = page.Count > take ? new UserCursor(page[take - 1].CreatedAt, page[take - 1].Id).ToString() : null;
         return TypedResults.Ok(new UserPage(page.Take(take).ToList(), next));
     }
 
-    private static async Task<Results<Ok<AdminUserView>, ProblemHttpResult>> GetAsync(Guid id, AgeparDbContext db, CancellationToken ct) =>
-        await FindViewAsync(db, id, ct) is { } view ? TypedResults.Ok(view) : NotFound();
+    private static async Task<Results<Ok<AdminUserView>, ProblemHttpResult>> GetAsync(
+        Guid id, AgeparDbContext db, HttpContext http, CpfProtector protector, CancellationToken ct) =>
+        await FindViewAsync(db, id, http, protector, ct) is { } view ? TypedResults.Ok(view) : NotFound();
 
     private static async Task<Results<Created<CreatedUserResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateUserRequest request, [AsParameters] UsersAdminServices s, CancellationToken ct)
@@ -126,7 +131,8 @@ public static class UsersAdminApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await ConflictAsync(s.Db, null, email, cpf, ct) is { } conflict)
+        var sealedCpf = s.Protector.Protect(cpf);
+        if (await ConflictAsync(s.Db, null, email, sealedCpf?.Hmac, ct) is { } conflict)
         {
             return conflict;
         }
@@ -135,7 +141,8 @@ public static class UsersAdminApi
         {
             Name = name!,
             Email = email!,
-            Cpf = cpf,
+            CpfEncrypted = sealedCpf?.Cipher,
+            CpfHmac = sealedCpf?.Hmac,
             PasswordHash = await s.Hasher.HashAsync(password, ct),
             Status = UserStatus.Active,
             MustChangePassword = request.MustChangePassword ?? true,
@@ -153,7 +160,7 @@ public static class UsersAdminApi
             return raced;
         }
 
-        var view = (await FindViewAsync(s.Db, user.Id, ct))!;
+        var view = (await FindViewAsync(s.Db, user.Id, s.Http, s.Protector, ct))!;
         return TypedResults.Created($"/api/admin/users/{user.Id}", new CreatedUserResponse(view, generated));
     }
 
@@ -174,13 +181,15 @@ public static class UsersAdminApi
         var errors = new Dictionary<string, string[]>();
         var name = request.Name is null ? user.Name : UserValidation.NormalizeName(request.Name, errors);
         var email = request.Email is null ? user.Email : UserValidation.NormalizeEmail(request.Email, errors);
-        var cpf = request.Cpf is null ? user.Cpf : UserValidation.NormalizeCpf(request.Cpf, errors);
+        // Null leaves the CPF as it is; compared and checked for uniqueness by blind index.
+        var cpf = request.Cpf is null ? null : UserValidation.NormalizeCpf(request.Cpf, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        if (await ConflictAsync(s.Db, id, email, cpf, ct) is { } conflict)
+        var cpfHmac = request.Cpf is null ? user.CpfHmac : cpf is null ? null : s.Protector.Hmac(cpf);
+        if (await ConflictAsync(s.Db, id, email, cpfHmac, ct) is { } conflict)
         {
             return conflict;
         }
@@ -188,7 +197,13 @@ public static class UsersAdminApi
         var changed = new List<string>();
         if (name != user.Name) { changed.Add("name"); user.Name = name!; }
         if (!string.Equals(email, user.Email, StringComparison.OrdinalIgnoreCase)) { changed.Add("email"); user.Email = email!; }
-        if (cpf != user.Cpf) { changed.Add("cpf"); user.Cpf = cpf; }
+        if (!(cpfHmac ?? []).AsSpan().SequenceEqual(user.CpfHmac ?? []))
+        {
+            changed.Add("cpf");
+            var sealedCpf = s.Protector.Protect(cpf);
+            user.CpfEncrypted = sealedCpf?.Cipher;
+            user.CpfHmac = sealedCpf?.Hmac;
+        }
 
         if (changed.Count > 0)
         {
@@ -202,7 +217,7 @@ public static class UsersAdminApi
             await s.Sessions.InvalidateUserAsync(id);
         }
 
-        return TypedResults.Ok((await FindViewAsync(s.Db, id, ct))!);
+        return TypedResults.Ok((await FindViewAsync(s.Db, id, s.Http, s.Protector, ct))!);
     }
 
     private static Task<Results<Ok<AdminUserView>, ProblemHttpResult>> BlockAsync(Guid id, [AsParameters] UsersAdminServices s, CancellationToken ct) =>
@@ -256,7 +271,7 @@ public static class UsersAdminApi
         s.Audits.Add(s.Db, blocking ? AuditActions.UserBlocked : AuditActions.UserUnblocked, AuditOutcome.Success,
             objectType: "user", objectId: id.ToString(), metadata: new { previousStatus = previous, sessionsRevoked = revoked });
         await s.Db.SaveChangesAsync(ct);
-        return TypedResults.Ok((await FindViewAsync(s.Db, id, ct))!);
+        return TypedResults.Ok((await FindViewAsync(s.Db, id, s.Http, s.Protector, ct))!);
     }
 
     private static async Task<Results<Ok<AdminUserView>, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
@@ -315,7 +330,7 @@ public static class UsersAdminApi
             await s.Sessions.InvalidateUserAsync(id);
         }
 
-        return TypedResults.Ok((await FindViewAsync(s.Db, id, ct))!);
+        return TypedResults.Ok((await FindViewAsync(s.Db, id, s.Http, s.Protector, ct))!);
     }
 
     private static async Task<Results<Ok<ResetPasswordResponse>, ValidationProblem, ProblemHttpResult>> ResetPasswordAsync(
@@ -334,7 +349,7 @@ public static class UsersAdminApi
 
         var generated = request?.Password is null ? TemporaryPasswords.New() : null;
         var password = request?.Password ?? generated!;
-        if (s.Policy.Validate(password, user.Email, user.Cpf, user.Name) is { Count: > 0 } policyErrors)
+        if (s.Policy.Validate(password, user.Email, CpfDisclosure.Own(user, s.Protector), user.Name) is { Count: > 0 } policyErrors)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = [.. policyErrors] });
         }
@@ -349,14 +364,24 @@ public static class UsersAdminApi
         return TypedResults.Ok(new ResetPasswordResponse(generated, revoked));
     }
 
-    private static IQueryable<AdminUserView> Project(IQueryable<User> users) =>
-        users.Select(u => new AdminUserView(
-            u.Id, u.Name, u.Email, u.Cpf, u.Status, u.IsSuperuser, u.MustChangePassword, u.PasswordHash != null,
+    private static IQueryable<UserRow> Project(IQueryable<User> users) =>
+        users.Select(u => new UserRow(
+            u.Id, u.Name, u.Email, u.CpfEncrypted, u.CpfHmac, u.Status, u.IsSuperuser, u.MustChangePassword, u.PasswordHash != null,
             u.UserRoles.Select(ur => ur.Role!.Name).OrderBy(n => n).ToList(),
             u.LastLoginAt, u.CreatedAt, u.UpdatedAt));
 
-    private static Task<AdminUserView?> FindViewAsync(AgeparDbContext db, Guid id, CancellationToken ct) =>
-        Project(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct);
+    private static async Task<AdminUserView?> FindViewAsync(AgeparDbContext db, Guid id, HttpContext http, CpfProtector protector, CancellationToken ct) =>
+        (await Project(db.Users.AsNoTracking().Where(u => u.Id == id)).FirstOrDefaultAsync(ct))?.ToView(http.RequireCurrentUser(), protector);
+
+    /// <summary>A user as read; the CPF is decrypted (or masked) per viewer by <see cref="CpfDisclosure"/>.</summary>
+    private sealed record UserRow(
+        Guid Id, string Name, string Email, byte[]? CpfEncrypted, byte[]? CpfHmac, string Status, bool IsSuperuser, bool MustChangePassword,
+        bool HasPassword, List<string> Roles, DateTimeOffset? LastLoginAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    {
+        public AdminUserView ToView(CurrentUser viewer, CpfProtector protector) => new(
+            Id, Name, Email, CpfDisclosure.For(viewer, CpfEncrypted, CpfHmac, protector), Status, IsSuperuser, MustChangePassword, HasPassword,
+            Roles, LastLoginAt, CreatedAt, UpdatedAt);
+    }
 
     /// <summary>
     /// Only a superuser may change, block, unblock, reset or re-role a superuser: anyone else (an admin) gets 403
@@ -374,14 +399,14 @@ public static class UsersAdminApi
         !await db.Users.AnyAsync(u => u.Id != id && u.Status == UserStatus.Active
                                       && (u.IsSuperuser || u.UserRoles.Any(ur => ur.Role!.Name == RoleNames.Admin)), ct);
 
-    private static async Task<ProblemHttpResult?> ConflictAsync(AgeparDbContext db, Guid? self, string? email, string? cpf, CancellationToken ct)
+    private static async Task<ProblemHttpResult?> ConflictAsync(AgeparDbContext db, Guid? self, string? email, byte[]? cpfHmac, CancellationToken ct)
     {
         if (email is not null && await db.Users.AnyAsync(u => u.Id != self && u.Email == email, ct))
         {
             return Conflict("email_taken", "Já existe um usuário com este e-mail.");
         }
 
-        if (cpf is not null && await db.Users.AnyAsync(u => u.Id != self && u.Cpf == cpf, ct))
+        if (cpfHmac is not null && await db.Users.AnyAsync(u => u.Id != self && u.CpfHmac == cpfHmac, ct))
         {
             return Conflict("cpf_taken", "Já existe um usuário com este CPF.");
         }

@@ -12,4 +12,5 @@ internal sealed record UsersAdminServices(
     SessionService Sessions,
     AuditWriter Audits,
     AccessDenials Denials,
-    HttpContext Http);
+    HttpContext Http,
+    Agepar.Data.Protection.CpfProtector Protector);

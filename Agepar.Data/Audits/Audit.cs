@@ -24,8 +24,11 @@ public sealed class Audit
     /// <summary>Snapshot of the actor's e-mail.</summary>
     public string? ActorEmail { get; set; }
 
-    /// <summary>Snapshot of the actor's CPF.</summary>
-    public string? ActorCpf { get; set; }
+    /// <summary>Snapshot of the actor's CPF, encrypted (<see cref="Protection.CpfProtector"/>).</summary>
+    public byte[]? ActorCpfEncrypted { get; set; }
+
+    /// <summary>Blind index of the snapshot CPF (HMAC-SHA256), the value the audit chain hashes.</summary>
+    public byte[]? ActorCpfHmac { get; set; }
 
     /// <summary>What happened, one of <see cref="AuditActions"/> (format <c>area.verb</c>, checked by the database).</summary>
     public required string Action { get; set; }

@@ -13,9 +13,18 @@ namespace Agepar.Data.Audits;
 /// <see cref="CanonicalColumns"/>; <c>field(v)</c> is <c>0x00</c> for NULL, else <c>0x01</c>, the byte length of v's
 /// UTF-8 as a big-endian uint32, then those bytes. The sealer and the verifier both use this class, and the text
 /// rendering is the database's own, so both sides hash the very same bytes.
+/// <para>
+/// Encoding 2 (<see cref="Version"/>): the actor's CPF enters as its keyed blind index (<c>actor_cpf_hmac</c> in
+/// lower-case hex), never the clear CPF — a CPF has about 10^9 values, so an unkeyed hash over otherwise visible
+/// fields would give it away — and never the ciphertext, so a key rotation leaves every link valid. Encoding 1 hashed
+/// the clear CPF; the migration service re-sealed every link under encoding 2 (table <c>audit_chain_reseals</c>).
+/// </para>
 /// </summary>
 public static class AuditChainEncoding
 {
+    /// <summary>The encoding the sealer and the verifier use (recorded in <c>audit_chain_reseals</c> when it changes).</summary>
+    public const int Version = 2;
+
     /// <summary>Bytes in one link.</summary>
     public const int LinkSize = 32;
 
@@ -26,7 +35,7 @@ public static class AuditChainEncoding
         a.actor_user_id::text AS c_actor_user_id,
         a.actor_name AS c_actor_name,
         a.actor_email AS c_actor_email,
-        a.actor_cpf::text AS c_actor_cpf,
+        encode(a.actor_cpf_hmac, 'hex') AS c_actor_cpf_hmac,
         a.action AS c_action,
         a.kind AS c_kind,
         a.object_type AS c_object_type,
@@ -41,7 +50,7 @@ public static class AuditChainEncoding
     /// <summary>Column names of <see cref="CanonicalColumns"/>, in chain order.</summary>
     public static IReadOnlyList<string> FieldColumns { get; } =
     [
-        "c_id", "c_occurred_at", "c_actor_user_id", "c_actor_name", "c_actor_email", "c_actor_cpf", "c_action", "c_kind",
+        "c_id", "c_occurred_at", "c_actor_user_id", "c_actor_name", "c_actor_email", "c_actor_cpf_hmac", "c_action", "c_kind",
         "c_object_type", "c_object_id", "c_outcome", "c_ip", "c_user_agent", "c_trace_id", "c_metadata",
     ];
 

@@ -6,8 +6,11 @@ public sealed class User
     /// <summary>Primary key: EF assigns a UUIDv7 when the entity is added; the column default <c>gen_random_uuid()</c> covers SQL inserts.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>CPF, 11 digits without punctuation, unique; <see langword="null"/> when unknown.</summary>
-    public string? Cpf { get; set; }
+    /// <summary>The CPF encrypted (<see cref="Protection.CpfProtector"/>); <see langword="null"/> when unknown.</summary>
+    public byte[]? CpfEncrypted { get; set; }
+
+    /// <summary>The CPF's blind index (HMAC-SHA256 of the 11 digits), unique; what sign-in and uniqueness use.</summary>
+    public byte[]? CpfHmac { get; set; }
 
     /// <summary>E-mail address, unique ignoring case (<c>citext</c>).</summary>
     public required string Email { get; set; }

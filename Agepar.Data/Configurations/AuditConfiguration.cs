@@ -19,7 +19,6 @@ internal sealed class AuditConfiguration : IEntityTypeConfiguration<Audit>
         builder.HasKey(a => a.Id);
         builder.Property(a => a.Id).UseIdentityAlwaysColumn();
         builder.Property(a => a.OccurredAt).HasDefaultValueSql("now()");
-        builder.Property(a => a.ActorCpf).HasMaxLength(11).IsFixedLength();
         builder.Property(a => a.Metadata).HasColumnType("jsonb").HasDefaultValueSql("'{}'::jsonb");
     }
 }

@@ -12,11 +12,11 @@ internal sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submiss
         {
             t.HasCheckConstraint("ck_submissions_status", "status IN ('queued', 'running', 'done', 'error', 'cancelled')");
             t.HasCheckConstraint("ck_submissions_attempts", "attempts >= 0 AND max_attempts >= 1");
-            t.HasCheckConstraint("ck_submissions_actor_cpf", "actor_cpf ~ '^[0-9]{11}$'");
+            t.HasCheckConstraint("ck_submissions_actor_cpf_encrypted", "octet_length(actor_cpf_encrypted) = 44 AND octet_length(actor_cpf_hmac) = 32");
+            t.HasCheckConstraint("ck_submissions_actor_cpf_pair", "(actor_cpf_encrypted IS NULL) = (actor_cpf_hmac IS NULL)");
         });
 
         builder.Property(s => s.Id).IsUuidKey();
-        builder.Property(s => s.ActorCpf).HasMaxLength(11).IsFixedLength();
         builder.Property(s => s.Payload).HasColumnType("jsonb");
         builder.Property(s => s.Result).HasColumnType("jsonb");
         builder.Property(s => s.Status).HasDefaultValue(SubmissionStatus.Queued);

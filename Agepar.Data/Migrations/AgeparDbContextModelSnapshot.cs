@@ -40,11 +40,13 @@ namespace Agepar.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("action");
 
-                    b.Property<string>("ActorCpf")
-                        .HasMaxLength(11)
-                        .HasColumnType("character(11)")
-                        .HasColumnName("actor_cpf")
-                        .IsFixedLength();
+                    b.Property<byte[]>("ActorCpfEncrypted")
+                        .HasColumnType("bytea")
+                        .HasColumnName("actor_cpf_encrypted");
+
+                    b.Property<byte[]>("ActorCpfHmac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("actor_cpf_hmac");
 
                     b.Property<string>("ActorEmail")
                         .HasColumnType("text")
@@ -388,11 +390,13 @@ namespace Agepar.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
-                    b.Property<string>("Cpf")
-                        .HasMaxLength(11)
-                        .HasColumnType("character(11)")
-                        .HasColumnName("cpf")
-                        .IsFixedLength();
+                    b.Property<byte[]>("CpfEncrypted")
+                        .HasColumnType("bytea")
+                        .HasColumnName("cpf_encrypted");
+
+                    b.Property<byte[]>("CpfHmac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("cpf_hmac");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .ValueGeneratedOnAdd()
@@ -446,9 +450,9 @@ namespace Agepar.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_users");
 
-                    b.HasIndex("Cpf")
+                    b.HasIndex("CpfHmac")
                         .IsUnique()
-                        .HasDatabaseName("ux_users_cpf");
+                        .HasDatabaseName("ux_users_cpf_hmac");
 
                     b.HasIndex("Email")
                         .IsUnique()
@@ -456,7 +460,9 @@ namespace Agepar.Data.Migrations
 
                     b.ToTable("users", null, t =>
                         {
-                            t.HasCheckConstraint("ck_users_cpf", "cpf ~ '^[0-9]{11}$'");
+                            t.HasCheckConstraint("ck_users_cpf_encrypted", "octet_length(cpf_encrypted) = 44 AND octet_length(cpf_hmac) = 32");
+
+                            t.HasCheckConstraint("ck_users_cpf_pair", "(cpf_encrypted IS NULL) = (cpf_hmac IS NULL)");
 
                             t.HasCheckConstraint("ck_users_status", "status IN ('active', 'blocked', 'pending')");
                         });
@@ -495,11 +501,13 @@ namespace Agepar.Data.Migrations
                         .HasColumnName("id")
                         .HasDefaultValueSql("gen_random_uuid()");
 
-                    b.Property<string>("ActorCpf")
-                        .HasMaxLength(11)
-                        .HasColumnType("character(11)")
-                        .HasColumnName("actor_cpf")
-                        .IsFixedLength();
+                    b.Property<byte[]>("ActorCpfEncrypted")
+                        .HasColumnType("bytea")
+                        .HasColumnName("actor_cpf_encrypted");
+
+                    b.Property<byte[]>("ActorCpfHmac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("actor_cpf_hmac");
 
                     b.Property<string>("ActorEmail")
                         .HasColumnType("text")
@@ -629,7 +637,9 @@ namespace Agepar.Data.Migrations
 
                     b.ToTable("submissions", null, t =>
                         {
-                            t.HasCheckConstraint("ck_submissions_actor_cpf", "actor_cpf ~ '^[0-9]{11}$'");
+                            t.HasCheckConstraint("ck_submissions_actor_cpf_encrypted", "octet_length(actor_cpf_encrypted) = 44 AND octet_length(actor_cpf_hmac) = 32");
+
+                            t.HasCheckConstraint("ck_submissions_actor_cpf_pair", "(actor_cpf_encrypted IS NULL) = (actor_cpf_hmac IS NULL)");
 
                             t.HasCheckConstraint("ck_submissions_attempts", "attempts >= 0 AND max_attempts >= 1");
 

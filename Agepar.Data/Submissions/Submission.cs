@@ -24,8 +24,11 @@ public sealed class Submission
     /// <summary>Snapshot of the actor's e-mail at submission time.</summary>
     public string? ActorEmail { get; set; }
 
-    /// <summary>Snapshot of the actor's CPF at submission time.</summary>
-    public string? ActorCpf { get; set; }
+    /// <summary>Snapshot of the actor's CPF at submission time, encrypted (<see cref="Protection.CpfProtector"/>).</summary>
+    public byte[]? ActorCpfEncrypted { get; set; }
+
+    /// <summary>Blind index of the snapshot CPF (HMAC-SHA256), the value the audit chain hashes.</summary>
+    public byte[]? ActorCpfHmac { get; set; }
 
     /// <summary>The normalized input (<c>jsonb</c>).</summary>
     public required JsonDocument Payload { get; set; }

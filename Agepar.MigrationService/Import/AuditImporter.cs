@@ -278,8 +278,8 @@ internal static class AuditImporter
         }
 
         await partitions.EnsureAsync(batch.Select(r => r.OccurredAt), ct);
-        await using (var writer = await ctx.Target.BeginBinaryImportAsync("""
-            COPY audits (occurred_at, actor_user_id, actor_name, actor_email, actor_cpf, action, kind, object_type, object_id,
+        await using (var writer = await ctx.Target.BeginBinaryImportAsync($"""
+            COPY audits (occurred_at, actor_user_id, actor_name, actor_email, {ctx.CpfColumns("actor_")}, action, kind, object_type, object_id,
                          outcome, ip, user_agent, metadata) FROM STDIN (FORMAT BINARY)
             """, ct))
         {
@@ -291,7 +291,7 @@ internal static class AuditImporter
 
                 await SubmissionImporter.WriteNullableAsync(writer, row.ActorName, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.ActorEmail, NpgsqlDbType.Text, ct);
-                await SubmissionImporter.WriteNullableAsync(writer, row.ActorCpf, NpgsqlDbType.Char, ct);
+                await ctx.WriteCpfAsync(writer, row.ActorCpf, ct);
                 await writer.WriteAsync(row.Action, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.Kind, NpgsqlDbType.Text, ct);
                 await SubmissionImporter.WriteNullableAsync(writer, row.ObjectType, NpgsqlDbType.Text, ct);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Agepar.Data.Connection;
+using Agepar.Data.Protection;
 using Npgsql;
 
 namespace Agepar.MigrationService.Import;
@@ -28,6 +29,7 @@ internal static class ImportCommand
         }
 
         string targetConnectionString;
+        CpfProtector protector;
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
@@ -41,6 +43,7 @@ internal static class ImportCommand
                 MaxPoolSize = 2,
             };
             targetConnectionString = target.ConnectionString;
+            protector = PersonalDataOptions.CreateProtector(builder.Configuration);
         }
         catch (InvalidOperationException ex)
         {
@@ -63,7 +66,7 @@ internal static class ImportCommand
             // As the schema owner where provisioned (it creates audit partitions and writes audit_imports), like migrations.
             await OwnerRoleSession.AssumeAsync(connection, null, ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            var ctx = new ImportContext(connection, transaction, source, report, filesReport);
+            var ctx = new ImportContext(connection, transaction, source, report, filesReport, protector);
             await using (var lockImports = ctx.Command($"SELECT pg_advisory_xact_lock({ImportLockKey})"))
             {
                 await lockImports.ExecuteNonQueryAsync(ct);

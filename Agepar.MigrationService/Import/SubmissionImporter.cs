@@ -247,8 +247,8 @@ internal static class SubmissionImporter
             return;
         }
 
-        await using (var writer = await ctx.Target.BeginBinaryImportAsync("""
-            COPY submissions (id, kind, kind_version, actor_user_id, actor_name, actor_email, actor_cpf, payload, status, result,
+        await using (var writer = await ctx.Target.BeginBinaryImportAsync($"""
+            COPY submissions (id, kind, kind_version, actor_user_id, actor_name, actor_email, {ctx.CpfColumns("actor_")}, payload, status, result,
                               error, attempts, max_attempts, run_after, created_at, finished_at, updated_at) FROM STDIN (FORMAT BINARY)
             """, ct))
         {
@@ -261,7 +261,7 @@ internal static class SubmissionImporter
                 await writer.WriteAsync(row.ActorUserId, NpgsqlDbType.Uuid, ct);
                 await WriteNullableAsync(writer, row.ActorName, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(writer, row.ActorEmail, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(writer, row.ActorCpf, NpgsqlDbType.Char, ct);
+                await ctx.WriteCpfAsync(writer, row.ActorCpf, ct);
                 await writer.WriteAsync(row.Payload, NpgsqlDbType.Jsonb, ct);
                 await writer.WriteAsync(row.Status, NpgsqlDbType.Text, ct);
                 await WriteNullableAsync(writer, row.Result, NpgsqlDbType.Jsonb, ct);

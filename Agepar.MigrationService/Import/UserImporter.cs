@@ -102,13 +102,22 @@ internal static class UserImporter
                 continue;
             }
 
-            await using (var insert = ctx.Command("""
-                INSERT INTO users (id, cpf, email, name, password_hash, status, is_superuser, must_change_password, last_login_at, created_at)
-                VALUES (@id, @cpf, @email, @name, @hash, @status, @super, @must, @last, coalesce(@created, now()))
+            await using (var insert = ctx.Command($"""
+                INSERT INTO users (id, {ctx.CpfColumns("")}, email, name, password_hash, status, is_superuser, must_change_password, last_login_at, created_at)
+                VALUES (@id, {(ctx.EncryptsCpf ? "@cpf_encrypted, @cpf_hmac" : "@cpf")}, @email, @name, @hash, @status, @super, @must, @last, coalesce(@created, now()))
                 """))
             {
                 insert.Parameters.AddWithValue("id", old.Id);
-                insert.Parameters.AddWithValue("cpf", NpgsqlDbType.Char, (object?)cpf ?? DBNull.Value);
+                if (ctx.EncryptsCpf)
+                {
+                    var sealedCpf = ctx.Protector.Protect(cpf);
+                    insert.Parameters.AddWithValue("cpf_encrypted", NpgsqlDbType.Bytea, (object?)sealedCpf?.Cipher ?? DBNull.Value);
+                    insert.Parameters.AddWithValue("cpf_hmac", NpgsqlDbType.Bytea, (object?)sealedCpf?.Hmac ?? DBNull.Value);
+                }
+                else
+                {
+                    insert.Parameters.AddWithValue("cpf", NpgsqlDbType.Char, (object?)cpf ?? DBNull.Value);
+                }
                 insert.Parameters.AddWithValue("email", email);
                 insert.Parameters.AddWithValue("name", name);
                 insert.Parameters.AddWithValue("hash", NpgsqlDbType.Text, (object?)old.PasswordHash ?? DBNull.Value);

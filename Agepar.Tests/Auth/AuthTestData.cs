@@ -13,11 +13,12 @@ internal static class AuthTestData
         string status = "active", params string[] roles) =>
         ScalarAsync<Guid>(fixture, """
             WITH u AS (
-                INSERT INTO users (email, name, cpf, password_hash, status) VALUES (@email, 'Migrado', @cpf, @hash, @status) RETURNING id)
+                INSERT INTO users (email, name, cpf_encrypted, cpf_hmac, password_hash, status)
+                VALUES (@email, 'Migrado', @cpf_encrypted, @cpf_hmac, @hash, @status) RETURNING id)
             , r AS (INSERT INTO user_roles (user_id, role_id) SELECT u.id, roles.id FROM u, roles WHERE roles.name = ANY(@roles))
             SELECT id FROM u
             """,
-            ("email", email), ("cpf", cpf), ("hash", passwordHash), ("status", status), ("roles", roles))!;
+            ("email", email), ("cpf_encrypted", TestDataKeys.Protector.Protect(cpf)?.Cipher), ("cpf_hmac", TestDataKeys.Protector.Protect(cpf)?.Hmac), ("hash", passwordHash), ("status", status), ("roles", roles))!;
 
     public static string UniqueEmail(string prefix) => $"{prefix}-{Guid.NewGuid():N}@agepar.test";
 

@@ -57,8 +57,13 @@ public sealed class AuthUnitTests
     [InlineData("52998224725", "52998224725", true)]
     [InlineData(" Maria.Souza@Agepar.PR.gov.br ", "maria.souza@agepar.pr.gov.br", false)]
     [InlineData("5299822472", "5299822472", false)]
-    public void Identifiers_are_a_cpf_when_they_are_11_digits_else_a_lower_case_email(string raw, string value, bool isCpf) =>
-        Assert.Equal(new LoginIdentifier(value, isCpf), LoginIdentifier.Parse(raw));
+    public void Identifiers_are_a_cpf_when_they_are_11_digits_else_a_lower_case_email(string raw, string value, bool isCpf)
+    {
+        var parsed = LoginIdentifier.Parse(raw, TestDataKeys.Protector);
+        Assert.Equal((value, isCpf), (parsed.Value, parsed.IsCpf));
+        // A CPF is stored and counted only as its blind index, never in clear.
+        Assert.Equal(isCpf ? TestDataKeys.Protector.HmacText(value) : value, parsed.Stored);
+    }
 
     [Theory]
     [InlineData("curta1", "pelo menos 8")]

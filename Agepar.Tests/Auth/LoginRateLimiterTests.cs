@@ -57,7 +57,7 @@ public sealed class LoginRateLimiterTests(AgeparAppFixture fixture)
         Assert.Null((await limiter.BeginAsync(account, known, null, LoginAttemptReason.BadCredentials, default)).RetryAfter);
 
         // The CPF of the same user is the same account.
-        var byCpf = LoginAccount.For(user, new LoginIdentifier(user.Cpf!, true));
+        var byCpf = LoginAccount.For(user, new LoginIdentifier(cpfOf[user.Id], true, user.CpfHmac));
         Assert.NotNull((await limiter.BeginAsync(byCpf, stranger, null, LoginAttemptReason.BadCredentials, default)).RetryAfter);
 
         // Refusals never count: 6 failures, the rest rate_limited.
@@ -122,8 +122,11 @@ public sealed class LoginRateLimiterTests(AgeparAppFixture fixture)
     private async Task<User> NewUserAsync()
     {
         var (id, email, _, cpf) = await ApiSession.CreateUserAccountAsync(fixture, []);
-        return new User { Id = id, Email = email, Cpf = cpf, Name = "x" };
+        cpfOf[id] = cpf!;
+        return new User { Id = id, Email = email, CpfHmac = TestDataKeys.Protector.Hmac(cpf!), Name = "x" };
     }
+
+    private readonly Dictionary<Guid, string> cpfOf = [];
 
     private Task<long> CountAsync(Guid userId, string reason) =>
         TestSql.ScalarAsync<long>(fixture, "SELECT count(*) FROM login_attempts WHERE user_id = @u AND reason = @r", ("u", userId), ("r", reason));

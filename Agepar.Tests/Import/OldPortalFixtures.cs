@@ -84,6 +84,7 @@ internal static class OldPortalFixtures
             environment["DOTNET_ENVIRONMENT"] = "Development";
             environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
             environment["ConnectionStrings__agepar-admin"] = admin;
+            TestDataKeys.AddTo(environment);
         });
     }
 

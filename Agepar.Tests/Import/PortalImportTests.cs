@@ -50,7 +50,10 @@ public sealed class PortalImportTests(AgeparAppFixture fixture, ITestOutputHelpe
         Assert.Contains("Files referenced on disk by imported submissions (not copied into the database): 2", run.Output);
 
         // Users: e-mail lower-cased, CPF digits, hash as it was, statuses kept; roles granted, the unknown one created.
-        Assert.Equal(anaCpf, await ScalarAsync<string>(fixture, "SELECT cpf FROM users WHERE id = @id AND email = @e", ("id", ana), ("e", anaEmail.ToLowerInvariant())));
+        // The CPF is stored encrypted, with its blind index (docs/schema.md).
+        Assert.Equal(anaCpf, TestDataKeys.Protector.Unprotect(
+            (await ScalarAsync<byte[]>(fixture, "SELECT cpf_encrypted FROM users WHERE id = @id AND email = @e", ("id", ana), ("e", anaEmail.ToLowerInvariant())))!,
+            TestDataKeys.Protector.Hmac(anaCpf)));
         Assert.Equal(Argon2Vectors.Portal, await ScalarAsync<string>(fixture, "SELECT password_hash FROM users WHERE id = @id", ("id", ana)));
         Assert.Equal("blocked", await ScalarAsync<string>(fixture, "SELECT status FROM users WHERE id = @id", ("id", bia)));
         Assert.Equal(0L, await ScalarAsync<long>(fixture, "SELECT count(*) FROM users WHERE email = 'dev@local' OR email = @e", ("e", $"cpf.{old.Sfx}@agepar.test")));
@@ -58,8 +61,8 @@ public sealed class PortalImportTests(AgeparAppFixture fixture, ITestOutputHelpe
             "SELECT count(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = @id AND r.name IN ('user', @r)", ("id", ana), ("r", old.LegacyRole)));
 
         // Submissions: ids kept (UUIDs), statuses mapped, actors resolved by CPF (formatted too) or e-mail.
-        Assert.Equal("done", await ScalarAsync<string>(fixture, "SELECT status FROM submissions WHERE id = @id AND actor_user_id = @a AND actor_cpf = @c",
-            ("id", old.Done), ("a", ana), ("c", anaCpf)));
+        Assert.Equal("done", await ScalarAsync<string>(fixture, "SELECT status FROM submissions WHERE id = @id AND actor_user_id = @a AND actor_cpf_hmac = @c",
+            ("id", old.Done), ("a", ana), ("c", TestDataKeys.Protector.Hmac(anaCpf))));
         Assert.Equal("error", await ScalarAsync<string>(fixture, "SELECT status FROM submissions WHERE actor_user_id = @b AND kind = 'ferias' AND error = 'boom'", ("b", bia)));
         Assert.StartsWith("Importada do portal anterior com status 'queued'", await ScalarAsync<string>(fixture,
             "SELECT error FROM submissions WHERE id = @id AND status = 'error'", ("id", old.Queued)));

@@ -45,6 +45,8 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             ["db-sslmode"] = "Disable",
             ["bootstrap-admin-email"] = "admin@agepar.test",
             ["bootstrap-admin-password"] = "Adm1n-" + NewSecret(),
+            ["data-encryption-key"] = TestDataKeys.EncryptionKey,
+            ["data-index-key"] = TestDataKeys.IndexKey,
         };
     }
 

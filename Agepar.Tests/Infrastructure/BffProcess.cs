@@ -72,6 +72,8 @@ public sealed class BffProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
+        TestDataKeys.AddTo(info.Environment);
+
         var replica = new BffProcess(Process.Start(info)!, baseAddress);
         try
         {

@@ -83,7 +83,9 @@ internal static class SubmitEndpoint
             ActorUserId = user.Id,
             ActorName = user.Name,
             ActorEmail = user.Email,
-            ActorCpf = user.Cpf,
+            // The user's stored ciphertext and blind index, copied: the snapshot costs no crypto and no round trip.
+            ActorCpfEncrypted = user.Cpf?.Cipher,
+            ActorCpfHmac = user.Cpf?.Hmac,
             Payload = JsonDocument.Parse(payloadBytes),
             MaxAttempts = queueOptions.Value.MaxAttempts,
             IdempotencyKey = idempotencyKey,

@@ -13,6 +13,6 @@ internal sealed record ClaimedSubmission(
     Guid ActorUserId,
     string? ActorName,
     string? ActorEmail,
-    string? ActorCpf,
+    Agepar.Data.Protection.SealedCpf? ActorCpf,
     DateTimeOffset CreatedAt,
     bool Reclaimed);

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Agepar.Bff.Audits;
 using Agepar.Data;
 using Agepar.Data.Audits;
+using Agepar.Data.Protection;
 using Agepar.Data.Submissions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -58,8 +59,8 @@ internal sealed class SubmissionQueue(
           FROM c
          WHERE s.id = c.id
         RETURNING s.id, s.kind, s.kind_version, s.payload::text, s.attempts, s.max_attempts,
-                  s.actor_user_id, s.actor_name, s.actor_email, s.actor_cpf, s.created_at,
-                  c.previous_status = 'running', c.previous_owner
+                  s.actor_user_id, s.actor_name, s.actor_email, s.actor_cpf_encrypted, s.created_at,
+                  c.previous_status = 'running', c.previous_owner, s.actor_cpf_hmac
         """;
 
     private const string LeaseGuard = "id = @id AND status = 'running' AND lease_owner = @owner AND attempts = @attempt";
@@ -91,7 +92,8 @@ internal sealed class SubmissionQueue(
                     claimed.Add(new ClaimedSubmission(
                         reader.GetGuid(0), reader.GetString(1), reader.GetString(2), payload.RootElement.Clone(),
                         reader.GetInt32(4), reader.GetInt32(5), reader.GetGuid(6),
-                        NullableString(reader, 7), NullableString(reader, 8), NullableString(reader, 9),
+                        NullableString(reader, 7), NullableString(reader, 8),
+                        reader.IsDBNull(9) ? null : new SealedCpf(reader.GetFieldValue<byte[]>(9), reader.GetFieldValue<byte[]>(13)),
                         reader.GetFieldValue<DateTimeOffset>(10), reader.GetBoolean(11)));
                     previousOwners.Add(NullableString(reader, 12));
                 }
