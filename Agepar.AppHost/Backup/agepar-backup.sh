@@ -134,7 +134,7 @@ backup_now() {
   if [ "$BACKUP_VERIFY" = true ]; then started="$(now_s)"; verify "$BACKUP_DIR/$name"; stat_set verify_seconds "$(since "$started")"; fi
   if [ -n "$BACKUP_STORAGE" ]; then offsite_upload "$name"; fi
   prune
-  if [ -n "$BACKUP_STORAGE" ]; then blob prune "$BACKUP_RETENTION_DAYS" || die "retention in container $BACKUP_CONTAINER failed"; fi
+  if [ -n "$BACKUP_STORAGE" ]; then blob prune "$BACKUP_RETENTION_DAYS" >&2 || die "retention in container $BACKUP_CONTAINER failed"; fi
   log "backup done: $name"
 }
 
