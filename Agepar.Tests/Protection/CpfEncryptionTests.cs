@@ -46,7 +46,7 @@ public sealed class CpfEncryptionTests(AgeparAppFixture fixture)
 
         var postgres = await fixture.ContainerIdAsync("postgres");
         var (exitCode, dump) = await ProcessRunner.RunAsync(
-            ContainerEngine.Name, ["exec", postgres, "pg_dump", "-U", "postgres", "--no-owner", "agepar"], Path.GetTempPath(), _ => { });
+            ContainerEngine.Name, ["exec", "-e", "PGPASSWORD=" + fixture.Parameters["postgres-password"], postgres, "pg_dump", "-h", "127.0.0.1", "-U", "postgres", "--no-owner", "agepar"], Path.GetTempPath(), _ => { });
         Assert.True(exitCode == 0, dump[..Math.Min(dump.Length, 2000)]);
         Assert.Contains("cpf_encrypted", dump);
         foreach (var clear in new[] { cpf, Cpf.Format(cpf), unknown, Cpf.Format(unknown) })
