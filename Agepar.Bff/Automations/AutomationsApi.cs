@@ -27,7 +27,7 @@ internal static class AutomationsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{slug}/submit", SubmitEndpoint.HandleAsync)
             .WithSummary("Validate and queue a submission: 202 with Location; honours Idempotency-Key.")
-            .WithDescription("400 names every invalid field; 409 for a reused Idempotency-Key with a different body or a duplicate DFD protocolo; 413 past Automations:MaxRequestBytes. Nothing is stored for a rejected request.")
+            .WithDescription("400 names every invalid field; 409 for a reused Idempotency-Key with a different body or a value the automation keeps unique (its own code, e.g. duplicate_protocolo); 413 past Automations:MaxRequestBytes. Nothing is stored for a rejected request.")
             .Accepts<System.Text.Json.JsonElement>("application/json")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -14,8 +14,9 @@ namespace Agepar.Bff.Automations.Endpoints;
 
 /// <summary>
 /// <c>POST /api/automations/{slug}/submit</c>: validate, then insert the submission and its <c>submission.created</c>
-/// audit in one transaction, wake the worker and answer 202. Uniqueness (idempotency key, DFD protocolo) is decided
-/// by unique indexes, so concurrent submits cannot both win.
+/// audit in one transaction, wake the worker and answer 202. Uniqueness (the idempotency key, and any unique key the
+/// automation declares in <see cref="IAutomation.DescribeConflict"/>) is decided by unique indexes, so concurrent
+/// submits cannot both win. This endpoint knows no automation by name.
 /// </summary>
 internal static class SubmitEndpoint
 {
@@ -124,16 +125,18 @@ internal static class SubmitEndpoint
                     new SubmissionAccepted(submission.Id, SubmissionStatus.Queued));
             }
 
-            if (unique.ConstraintName == DatabaseObjects.SubmissionsDfdProtocoloIndex)
+            // A unique key the automation declared (e.g. one live DFD per protocolo): its own 409, audited.
+            if (unique.ConstraintName is { } constraint && automation.DescribeConflict(constraint, validation) is { } conflict)
             {
-                var protocolo = validation.Payload!["protocolo"]?.GetValue<string>();
-                request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Failure, user, automation.Slug, "submission", null,
-                    new { reason = "duplicate_protocolo", protocolo });
+                var metadata = new Dictionary<string, object?> { ["reason"] = conflict.Code };
+                foreach (var (key, value) in conflict.Extensions)
+                {
+                    metadata[key] = value;
+                }
+
+                request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Failure, user, automation.Slug, "submission", null, metadata);
                 await db.SaveChangesAsync(request.CancellationToken);
-                return Problems.Conflict(
-                    "Duplicate protocolo.",
-                    $"There is already a DFD for protocolo {protocolo} that is not cancelled.",
-                    new Dictionary<string, object?> { ["code"] = "duplicate_protocolo", ["protocolo"] = protocolo });
+                return Problems.Conflict(conflict.Title, conflict.Detail, new Dictionary<string, object?>(conflict.Extensions) { ["code"] = conflict.Code });
             }
 
             throw;
