@@ -1,3 +1,4 @@
+using Agepar.Bff.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -16,7 +17,7 @@ internal sealed class AuditingAuthorizationResultHandler(AccessDenials denials) 
 
         if (authorizeResult.Challenged || context.GetCurrentUser() is null)
         {
-            await denials.RefuseAsync(context, StatusCodes.Status401Unauthorized, AuthProblems.Unauthenticated,
+            await denials.RefuseAsync(context, StatusCodes.Status401Unauthorized, ApiProblems.Unauthenticated,
                 "Authentication required.", "Sign in: there is no session, or it expired or was revoked.");
             return;
         }
@@ -24,12 +25,12 @@ internal sealed class AuditingAuthorizationResultHandler(AccessDenials denials) 
         var failed = authorizeResult.AuthorizationFailure?.FailedRequirements.ToList() ?? [];
         if (failed.OfType<PasswordChangedRequirement>().Any())
         {
-            await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, AuthProblems.PasswordChangeRequired,
+            await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.PasswordChangeRequired,
                 "Password change required.", "Change your password (POST /api/auth/change-password) before using the portal.");
             return;
         }
 
-        await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, AuthProblems.Forbidden,
+        await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.Forbidden,
             "Access denied.", "Your roles do not allow this action.",
             string.Join("; ", failed.Select(r => r.ToString())));
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Agepar.Bff.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,7 @@ internal static class RequestRateLimiting
                         Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 }
 
-                await AuthProblems.Problem(StatusCodes.Status429TooManyRequests, AuthProblems.TooManyAttempts,
+                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiProblems.TooManyAttempts,
                     "Too many requests.", "Slow down and retry after the time in Retry-After.").ExecuteAsync(rejected.HttpContext);
             };
         });

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Agepar.Bff.Automations.Validation;
+using Agepar.Bff.Infrastructure;
 
 namespace Agepar.Bff.Automations;
 

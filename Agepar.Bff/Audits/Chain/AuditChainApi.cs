@@ -1,6 +1,5 @@
 using Agepar.Bff.Auth;
-using Agepar.Bff.Automations.Validation;
-using Agepar.Bff.Control;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -50,7 +49,7 @@ public static class AuditChainApi
 
         if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "One or more validation errors occurred.");
+            return ApiProblems.Validation(errors.ToDictionary());
         }
 
         var result = await verifier.VerifyAsync(from, to, ct);

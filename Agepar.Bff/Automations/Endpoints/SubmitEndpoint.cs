@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Agepar.Bff.Automations.Queue;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Submissions;
@@ -39,10 +40,7 @@ internal static class SubmitEndpoint
 
         if (idempotencyKey is not null && !IsValidKey(idempotencyKey))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                [IdempotencyKeyHeader] = [$"1 to {MaxIdempotencyKeyLength} printable ASCII characters."],
-            });
+            return ApiProblems.Validation(IdempotencyKeyHeader, $"De 1 a {MaxIdempotencyKeyLength} caracteres ASCII imprimíveis.");
         }
 
         var (body, problem) = await SubmitBody.ReadAsync(request.HttpContext.Request, automationsOptions.Value.MaxRequestBytes, request.CancellationToken);
@@ -64,7 +62,7 @@ internal static class SubmitEndpoint
 
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors, title: "The submission has invalid fields.");
+            return ApiProblems.Validation(validation.Errors, "A submissão tem campos inválidos.");
         }
 
         var payloadBytes = JsonSerializer.SerializeToUtf8Bytes(validation.Payload);
@@ -136,7 +134,7 @@ internal static class SubmitEndpoint
 
                 request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Failure, user, automation.Slug, "submission", null, metadata);
                 await db.SaveChangesAsync(request.CancellationToken);
-                return Problems.Conflict(conflict.Title, conflict.Detail, new Dictionary<string, object?>(conflict.Extensions) { ["code"] = conflict.Code });
+                return ApiProblems.Conflict(conflict.Code, conflict.Title, conflict.Detail, conflict.Extensions);
             }
 
             throw;
@@ -167,10 +165,11 @@ internal static class SubmitEndpoint
 
         if (existing.RequestHash is null || !CryptographicOperations.FixedTimeEquals(existing.RequestHash, requestHash))
         {
-            return Problems.Conflict(
-                "Idempotency-Key already used for a different request.",
-                "Use a new Idempotency-Key for a different submission.",
-                new Dictionary<string, object?> { ["code"] = "idempotency_key_reused", ["submissionId"] = existing.Id });
+            return ApiProblems.Conflict(
+                ApiProblems.IdempotencyKeyReused,
+                "Idempotency-Key já usada para outra requisição.",
+                "Use uma nova Idempotency-Key para uma submissão diferente.",
+                new Dictionary<string, object?> { ["submissionId"] = existing.Id });
         }
 
         var headers = request.HttpContext.Response.Headers;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Agepar.Bff.Infrastructure;
 
 namespace Agepar.Bff.Automations.Validation;
 

@@ -1,4 +1,4 @@
-namespace Agepar.Bff.Automations.Validation;
+namespace Agepar.Bff.Infrastructure;
 
 /// <summary>What a text field may contain.</summary>
 internal static class TextRules

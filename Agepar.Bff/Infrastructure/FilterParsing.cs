@@ -1,7 +1,6 @@
 using System.Globalization;
-using Agepar.Bff.Automations.Validation;
 
-namespace Agepar.Bff.Control;
+namespace Agepar.Bff.Infrastructure;
 
 /// <summary>Parses and checks query-string filters, naming each bad one (never a 500 for a hostile query string).</summary>
 internal static class FilterParsing
