@@ -18,7 +18,7 @@ internal sealed class AuditingAuthorizationResultHandler(AccessDenials denials) 
         if (authorizeResult.Challenged || context.GetCurrentUser() is null)
         {
             await denials.RefuseAsync(context, StatusCodes.Status401Unauthorized, ApiProblems.Unauthenticated,
-                "Authentication required.", "Sign in: there is no session, or it expired or was revoked.");
+                "Autenticação necessária.", "Entre no portal: não há sessão, ou ela expirou ou foi revogada.");
             return;
         }
 
@@ -26,12 +26,12 @@ internal sealed class AuditingAuthorizationResultHandler(AccessDenials denials) 
         if (failed.OfType<PasswordChangedRequirement>().Any())
         {
             await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.PasswordChangeRequired,
-                "Password change required.", "Change your password (POST /api/auth/change-password) before using the portal.");
+                "Troca de senha obrigatória.", "Troque sua senha (POST /api/auth/change-password) antes de usar o portal.");
             return;
         }
 
         await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.Forbidden,
-            "Access denied.", "Your roles do not allow this action.",
+            "Acesso negado.", "Seus papéis não permitem esta ação.",
             string.Join("; ", failed.Select(r => r.ToString())));
     }
 }

@@ -219,7 +219,7 @@ public static class AuthApi
         var user = http.RequireCurrentUser();
         if (!await db.Sessions.AnyAsync(s => s.Id == id && s.UserId == user.Id, ct))
         {
-            return ApiProblems.Problem(StatusCodes.Status404NotFound, "session_not_found", "Sessão não encontrada.");
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, ApiProblems.SessionNotFound, "Sessão não encontrada.");
         }
 
         var wasLive = await sessions.RevokeAsync(id, user.Id, ct);

@@ -17,8 +17,8 @@ internal sealed class CsrfMiddleware(RequestDelegate next)
             && !SessionTokens.Matches(context.Request.Headers[SessionAuthentication.CsrfHeaderName].ToString(), authenticated.Session.CsrfTokenHash))
         {
             await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.CsrfTokenInvalid,
-                "Missing or invalid CSRF token.",
-                $"Send the session's token in the {SessionAuthentication.CsrfHeaderName} header (GET /api/auth/csrf).");
+                "Token CSRF ausente ou inválido.",
+                $"Envie o token da sessão no cabeçalho {SessionAuthentication.CsrfHeaderName} (GET /api/auth/csrf).");
             return;
         }
 

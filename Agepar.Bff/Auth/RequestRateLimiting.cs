@@ -49,7 +49,7 @@ internal static class RequestRateLimiting
                 }
 
                 await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiProblems.TooManyAttempts,
-                    "Too many requests.", "Slow down and retry after the time in Retry-After.").ExecuteAsync(rejected.HttpContext);
+                    "Muitas requisições.", "Aguarde o tempo indicado em Retry-After antes de tentar novamente.").ExecuteAsync(rejected.HttpContext);
             };
         });
         return services;

@@ -44,7 +44,7 @@ public static class AuditChainApi
         var to = FilterParsing.Instant("until", until, upperBound: true, errors);
         if (errors.IsEmpty && from is { } s && to is { } u && s >= u)
         {
-            errors.Add("until", "until must be later than since.");
+            errors.Add("until", "until deve ser posterior a since.");
         }
 
         if (!errors.IsEmpty)

@@ -35,8 +35,8 @@ internal sealed partial class DfdAutomation(TimeProvider clock) : Automation<Dfd
     [
         new(DatabaseObjects.SubmissionsDfdProtocoloIndex, input => new AutomationConflict(
             DuplicateProtocolo,
-            "Duplicate protocolo.",
-            $"There is already a DFD for protocolo {input.Protocolo} that is not cancelled.",
+            "Protocolo já usado.",
+            $"Já existe um DFD não cancelado com o protocolo {input.Protocolo}.",
             new Dictionary<string, object?> { ["protocolo"] = input.Protocolo })),
     ];
 
@@ -47,7 +47,7 @@ internal sealed partial class DfdAutomation(TimeProvider clock) : Automation<Dfd
         var protocolo = form.String("protocolo", required: true, maxLength: 40)?.ToUpperInvariant();
         if (protocolo is not null && !ProtocoloPattern().IsMatch(protocolo))
         {
-            form.Add("protocolo", "Use 3 to 40 letters, digits, '.', '/' or '-' (e.g. 24.123.456-7).");
+            form.Add("protocolo", "Use de 3 a 40 letras, dígitos, '.', '/' ou '-' (ex.: 24.123.456-7).");
             protocolo = null;
         }
 
@@ -65,7 +65,7 @@ internal sealed partial class DfdAutomation(TimeProvider clock) : Automation<Dfd
             var quantidade = item.Decimal("quantidade", required: true, min: 0, max: 1_000_000_000, maxDecimals: 3);
             if (quantidade == 0)
             {
-                item.Add("quantidade", "Must be greater than zero.");
+                item.Add("quantidade", "Deve ser maior que zero.");
             }
 
             var valorUnitario = item.Decimal("valorUnitario", required: true, min: 0, max: 1_000_000_000_000, maxDecimals: 2);

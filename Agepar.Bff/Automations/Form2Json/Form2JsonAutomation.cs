@@ -37,7 +37,7 @@ internal sealed class Form2JsonAutomation(TimeProvider clock) : Automation<Form2
         var aceitaTermos = form.Boolean("aceitaTermos", required: true);
         if (aceitaTermos == false)
         {
-            form.Add("aceitaTermos", "The terms must be accepted.");
+            form.Add("aceitaTermos", "Os termos devem ser aceitos.");
         }
 
         var itens = new List<Form2JsonItem>();
