@@ -43,6 +43,12 @@ public static class ApiProblems
     public const string NotCancellable = "not_cancellable";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
 
+    // Answers no endpoint wrote (no route, wrong method, an unexpected exception): see CodeForStatus.
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string ServerError = "server_error";
+    public const string Error = "error";
+
     // Control panel.
     public const string QueryTooBroad = "query_too_broad";
     public const string TooManyExports = "too_many_exports";
@@ -81,6 +87,25 @@ public static class ApiProblems
     public static ProblemHttpResult QueryTooBroadProblem(TimeSpan timeout) =>
         Problem(StatusCodes.Status422UnprocessableEntity, QueryTooBroad, "A consulta é ampla demais.",
             $"Levou mais de {timeout.TotalSeconds:0} s. Restrinja com kind, action, actor ou um intervalo since/until.");
+
+    /// <summary>
+    /// The code of a ProblemDetails that was written without one (status-code pages for an unmatched route or method,
+    /// the exception handler), so that every problem body carries a <c>code</c>.
+    /// </summary>
+    public static string CodeForStatus(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => InvalidRequest,
+        StatusCodes.Status401Unauthorized => Unauthenticated,
+        StatusCodes.Status403Forbidden => Forbidden,
+        StatusCodes.Status404NotFound => NotFound,
+        StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => BodyTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => TooManyAttempts,
+        StatusCodes.Status503ServiceUnavailable => DatabaseUnavailable,
+        >= 500 => ServerError,
+        _ => Error,
+    };
 
     /// <summary>At most 60 characters, never cutting a surrogate pair in half (the detail must stay valid UTF-16).</summary>
     public static string Shorten(string text) =>
