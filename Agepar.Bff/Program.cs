@@ -20,6 +20,7 @@ builder.AddAgeparHealthChecks();
 builder.AddAgeparApiPlumbing();
 builder.AddAgeparAuth();
 builder.AddAgeparAutomations();
+builder.AddAgeparControlPanel();
 builder.AddAgeparMaintenance();
 builder.AddAgeparAuditChain();
 builder.AddAgeparMonitoring();

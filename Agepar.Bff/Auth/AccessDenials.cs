@@ -36,14 +36,14 @@ internal sealed partial class AccessDenials(
             context.Response.Headers.WWWAuthenticate = "Session";
         }
 
-        await AuthProblems.Problem(status, code, title, detail).ExecuteAsync(context);
+        await ApiProblems.Problem(status, code, title, detail).ExecuteAsync(context);
     }
 
     /// <summary>Audits a 403 decided inside an endpoint and returns its ProblemDetails for the endpoint to answer.</summary>
     public async Task<ProblemHttpResult> ForbidAsync(HttpContext context, string code, string title, string detail, object? requirement, string? kind = null)
     {
         await AuditAsync(context, StatusCodes.Status403Forbidden, code, requirement, kind);
-        return AuthProblems.Problem(StatusCodes.Status403Forbidden, code, title, detail);
+        return ApiProblems.Problem(StatusCodes.Status403Forbidden, code, title, detail);
     }
 
     private async Task AuditAsync(HttpContext context, int status, string code, object? requirement, string? kind = null)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Agepar.Bff.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -72,7 +73,7 @@ internal sealed class AnonymousRateLimitMiddleware(RequestDelegate next, bool af
             context.Response.Headers.RetryAfter = Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
-        await AuthProblems.Problem(StatusCodes.Status429TooManyRequests, AuthProblems.TooManyAttempts,
+        await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiProblems.TooManyAttempts,
             "Muitas requisições.", "Aguarde o tempo indicado em Retry-After antes de tentar novamente.").ExecuteAsync(context);
     }
 

@@ -1,3 +1,4 @@
+using Agepar.Bff.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -16,21 +17,21 @@ internal sealed class AuditingAuthorizationResultHandler(AccessDenials denials) 
 
         if (authorizeResult.Challenged || context.GetCurrentUser() is null)
         {
-            await denials.RefuseAsync(context, StatusCodes.Status401Unauthorized, AuthProblems.Unauthenticated,
-                "Authentication required.", "Sign in: there is no session, or it expired or was revoked.");
+            await denials.RefuseAsync(context, StatusCodes.Status401Unauthorized, ApiProblems.Unauthenticated,
+                "Autenticação necessária.", "Entre no portal: não há sessão, ou ela expirou ou foi revogada.");
             return;
         }
 
         var failed = authorizeResult.AuthorizationFailure?.FailedRequirements.ToList() ?? [];
         if (failed.OfType<PasswordChangedRequirement>().Any())
         {
-            await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, AuthProblems.PasswordChangeRequired,
-                "Password change required.", "Change your password (POST /api/auth/change-password) before using the portal.");
+            await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.PasswordChangeRequired,
+                "Troca de senha obrigatória.", "Troque sua senha (POST /api/auth/change-password) antes de usar o portal.");
             return;
         }
 
-        await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, AuthProblems.Forbidden,
-            "Access denied.", "Your roles do not allow this action.",
+        await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.Forbidden,
+            "Acesso negado.", "Seus papéis não permitem esta ação.",
             string.Join("; ", failed.Select(r => r.ToString())));
     }
 }

@@ -74,7 +74,7 @@ public static class AuthApi
         var errors = new Dictionary<string, string[]>();
         // NUL or broken Unicode cannot be anyone's e-mail, and PostgreSQL would refuse it in the lookup (a 500).
         if (string.IsNullOrWhiteSpace(request.Identifier) || request.Identifier.Length > MaxIdentifierLength
-            || Automations.Validation.TextRules.Check(request.Identifier, multiline: false) is not null)
+            || TextRules.Check(request.Identifier, multiline: false) is not null)
         {
             errors["identifier"] = ["Informe o e-mail ou o CPF."];
         }
@@ -86,7 +86,7 @@ public static class AuthApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Validation(errors);
         }
 
         var identifier = LoginIdentifier.Parse(request.Identifier!, protector);
@@ -95,14 +95,14 @@ public static class AuthApi
         {
             case LoginAttemptReason.RateLimited:
                 http.Response.Headers.RetryAfter = Math.Ceiling(outcome.RetryAfter!.Value.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                return AuthProblems.Problem(StatusCodes.Status429TooManyRequests, AuthProblems.TooManyAttempts,
+                return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiProblems.TooManyAttempts,
                     "Muitas tentativas de login.", "Aguarde antes de tentar novamente.");
             case LoginAttemptReason.StatusBlocked:
-                return AuthProblems.Problem(StatusCodes.Status403Forbidden, AuthProblems.UserBlocked, "Usuário bloqueado.");
+                return ApiProblems.Problem(StatusCodes.Status403Forbidden, ApiProblems.UserBlocked, "Usuário bloqueado.");
             case LoginAttemptReason.StatusPending:
-                return AuthProblems.Problem(StatusCodes.Status403Forbidden, AuthProblems.UserPending, "Usuário pendente de aprovação.");
+                return ApiProblems.Problem(StatusCodes.Status403Forbidden, ApiProblems.UserPending, "Usuário pendente de aprovação.");
             case not LoginAttemptReason.Ok:
-                return AuthProblems.Problem(StatusCodes.Status401Unauthorized, AuthProblems.InvalidCredentials, "Credenciais inválidas.");
+                return ApiProblems.Problem(StatusCodes.Status401Unauthorized, ApiProblems.InvalidCredentials, "Credenciais inválidas.");
         }
 
         SetCookie(http, outcome.Session!, sessionOptions.Value, environment);
@@ -150,7 +150,7 @@ public static class AuthApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Validation(errors);
         }
 
         // The current password is a password check like a login: counted against the same budgets before it is verified.
@@ -162,13 +162,13 @@ public static class AuthApi
         {
             await services.Login.AuditFailureAsync(identifier, user, LoginAttemptReason.RateLimited, AuditOutcome.Denied, ct);
             http.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-            return AuthProblems.Problem(StatusCodes.Status429TooManyRequests, AuthProblems.TooManyAttempts, "Muitas tentativas.", "Aguarde antes de tentar novamente.");
+            return ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiProblems.TooManyAttempts, "Muitas tentativas.", "Aguarde antes de tentar novamente.");
         }
 
         if (await services.Hasher.VerifyAsync(user.PasswordHash, request.CurrentPassword!, ct) == PasswordCheck.Failed)
         {
             await services.Login.AuditFailureAsync(identifier, user, LoginAttemptReason.BadCredentials, AuditOutcome.Failure, ct);
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["Senha atual incorreta."] });
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["currentPassword"] = ["Senha atual incorreta."] });
         }
 
         await services.RateLimiter.SettleAsync(ticket, LoginAttemptReason.Ok, success: true, ct);
@@ -180,7 +180,7 @@ public static class AuthApi
 
         if (policyErrors.Count > 0)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["newPassword"] = [.. policyErrors] });
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["newPassword"] = [.. policyErrors] });
         }
 
         var wasForced = user.MustChangePassword;
@@ -220,7 +220,7 @@ public static class AuthApi
         var user = http.RequireCurrentUser();
         if (!await db.Sessions.AnyAsync(s => s.Id == id && s.UserId == user.Id, ct))
         {
-            return AuthProblems.Problem(StatusCodes.Status404NotFound, "session_not_found", "Sessão não encontrada.");
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, ApiProblems.SessionNotFound, "Sessão não encontrada.");
         }
 
         var wasLive = await sessions.RevokeAsync(id, user.Id, ct);

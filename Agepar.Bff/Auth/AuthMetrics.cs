@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Agepar.Bff.Automations.Queue;
+using Agepar.Bff.Infrastructure;
 
 namespace Agepar.Bff.Auth;
 
@@ -11,7 +11,7 @@ internal sealed class AuthMetrics
 
     public AuthMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(AutomationMetrics.Name);
+        var meter = meterFactory.Create(BffTelemetry.Name);
         _anonymousRejected = meter.CreateCounter<long>("agepar.http.anonymous_rejected",
             description: "Anonymous requests refused with 429 by the per-IP budget before any authentication work.");
         _denials = meter.CreateCounter<long>("agepar.auth.denials",

@@ -1,3 +1,4 @@
+using Agepar.Bff.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Agepar.Bff.Auth;
@@ -22,10 +23,14 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             ProblemDetails =
             {
                 Status = bad.StatusCode,
-                Title = "The request body or parameters could not be read.",
+                Title = "Não foi possível ler o corpo ou os parâmetros da requisição.",
                 Detail = bad.StatusCode == StatusCodes.Status415UnsupportedMediaType
-                    ? "Send JSON with Content-Type: application/json."
-                    : "Check the JSON syntax and the type of each field.",
+                    ? "Envie JSON com Content-Type: application/json."
+                    : "Verifique a sintaxe do JSON e o tipo de cada campo.",
+                Extensions =
+                {
+                    ["code"] = bad.StatusCode == StatusCodes.Status415UnsupportedMediaType ? ApiProblems.UnsupportedMediaType : ApiProblems.InvalidRequest,
+                },
             },
         });
     }

@@ -1,3 +1,5 @@
+using Agepar.Bff.Infrastructure;
+
 namespace Agepar.Bff.Auth;
 
 /// <summary>
@@ -14,9 +16,9 @@ internal sealed class CsrfMiddleware(RequestDelegate next)
             && context.GetEndpoint()?.Metadata.GetMetadata<CsrfExemptMetadata>() is null
             && !SessionTokens.Matches(context.Request.Headers[SessionAuthentication.CsrfHeaderName].ToString(), authenticated.Session.CsrfTokenHash))
         {
-            await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, AuthProblems.CsrfTokenInvalid,
-                "Missing or invalid CSRF token.",
-                $"Send the session's token in the {SessionAuthentication.CsrfHeaderName} header (GET /api/auth/csrf).");
+            await denials.RefuseAsync(context, StatusCodes.Status403Forbidden, ApiProblems.CsrfTokenInvalid,
+                "Token CSRF ausente ou inválido.",
+                $"Envie o token da sessão no cabeçalho {SessionAuthentication.CsrfHeaderName} (GET /api/auth/csrf).");
             return;
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Agepar.Bff.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -47,8 +48,8 @@ internal static class RequestRateLimiting
                         Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 }
 
-                await AuthProblems.Problem(StatusCodes.Status429TooManyRequests, AuthProblems.TooManyAttempts,
-                    "Too many requests.", "Slow down and retry after the time in Retry-After.").ExecuteAsync(rejected.HttpContext);
+                await ApiProblems.Problem(StatusCodes.Status429TooManyRequests, ApiProblems.TooManyAttempts,
+                    "Muitas requisições.", "Aguarde o tempo indicado em Retry-After antes de tentar novamente.").ExecuteAsync(rejected.HttpContext);
             };
         });
         return services;

@@ -1,15 +1,13 @@
 using Agepar.Bff.Auth;
 using Agepar.Bff.Automations.Endpoints;
-using Agepar.Bff.Automations.Validation;
-using Agepar.Bff.Control;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Agepar.Bff.Automations;
 
 /// <summary>
 /// The automation contract, the same for every slug: <c>/api/automations</c> (catalog) and
-/// <c>/api/automations/{slug}/schema|submit|submissions|submissions/{id}|…/download|…/cancel|audits</c>.
+/// <c>/api/automations/{slug}/schema|submit|submissions|submissions/{id}|…/download|…/cancel</c>. The admin-only
+/// <c>/api/automations/{slug}/audits</c> is the control panel's (ControlPanelApi), so Automations never reads Control.
 /// </summary>
 internal static class AutomationsApi
 {
@@ -27,7 +25,7 @@ internal static class AutomationsApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{slug}/submit", SubmitEndpoint.HandleAsync)
             .WithSummary("Validate and queue a submission: 202 with Location; honours Idempotency-Key.")
-            .WithDescription("400 names every invalid field; 409 for a reused Idempotency-Key with a different body or a duplicate DFD protocolo; 413 past Automations:MaxRequestBytes. Nothing is stored for a rejected request.")
+            .WithDescription("400 names every invalid field; 409 for a reused Idempotency-Key with a different body or a value the automation keeps unique (its own code, e.g. duplicate_protocolo); 413 past Automations:MaxRequestBytes. Nothing is stored for a rejected request.")
             .Accepts<System.Text.Json.JsonElement>("application/json")
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -53,11 +51,6 @@ internal static class AutomationsApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapGet("/{slug}/audits", ListAuditsAsync)
-            .RequireAuthorization(AuthPolicies.Admin)
-            .WithSummary("Audit events of this automation, newest first (admin only).")
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -83,40 +76,5 @@ internal static class AutomationsApi
         }
 
         return TypedResults.Ok(new AutomationSchemaResponse(automation.Slug, automation.Version, automation.Title, automation.Description, automation.InputSchema));
-    }
-
-    private static async Task<Results<Ok<PanelPage<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAuditsAsync(
-        string slug, string? cursor, string? limit, [AsParameters] AutomationRequest request, IOptions<ControlPanelOptions> panelOptions,
-        HttpContext http, Agepar.Data.Protection.CpfProtector protector)
-    {
-        if (request.Catalog.Find(slug) is not { } automation)
-        {
-            return Problems.UnknownAutomation(slug);
-        }
-
-        var options = panelOptions.Value;
-        var errors = new ValidationErrors();
-        var pageSize = FilterParsing.Limit(limit, options.DefaultPageSize, options.MaxPageSize, errors);
-        (DateTimeOffset, long)? after = null;
-        if (cursor is not null)
-        {
-            if (KeysetCursor.TryDecode(cursor, out DateTimeOffset at, out long id))
-            {
-                after = (at, id);
-            }
-            else
-            {
-                errors.Add("cursor", "Invalid cursor.");
-            }
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
-
-        return TypedResults.Ok(await PanelQueries.AuditPageAsync(
-            request.Db, options, new AuditFilter(Kind: automation.Slug), actor: null, after, pageSize,
-            new CpfView(http.RequireCurrentUser(), protector), request.CancellationToken));
     }
 }

@@ -2,7 +2,6 @@ using Agepar.Bff.Automations.Dfd;
 using Agepar.Bff.Automations.Form2Json;
 using Agepar.Bff.Automations.Queue;
 using Agepar.Bff.Automations.Testing;
-using Agepar.Bff.Control;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Agepar.Bff.Automations;
@@ -11,16 +10,12 @@ internal static class AutomationsExtensions
 {
     /// <summary>
     /// The automations (form2json, dfd; <c>test-failing</c>, <c>test-slow</c> and the lost-commit-ack fault only in
-    /// Development with <c>Automations:EnableTestAutomations=true</c>), their catalog, the submission queue and its worker, and the
-    /// control panel's options.
+    /// Development with <c>Automations:EnableTestAutomations=true</c>), their catalog, the submission queue and its worker.
     /// </summary>
     public static IHostApplicationBuilder AddAgeparAutomations(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AutomationsOptions>().BindConfiguration(AutomationsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<ControlPanelOptions>().BindConfiguration(ControlPanelOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddScoped<PanelDatabase>();
-        builder.Services.AddSingleton<ExportSlots>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // One line per automation.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agepar.Bff.Infrastructure;
 
 namespace Agepar.Bff.Control;
 

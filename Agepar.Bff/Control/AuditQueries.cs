@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agepar.Bff.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -76,7 +77,7 @@ internal static class AuditQueries
 
         if (filter.Text is { } text)
         {
-            where.And($"{SearchText} ILIKE {where.Param(SqlWhere.Contains(text))}");
+            where.And($"{SearchText} ILIKE {where.Param(LikePattern.Contains(text))}");
         }
 
         return where;

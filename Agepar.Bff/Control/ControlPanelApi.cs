@@ -1,10 +1,12 @@
 using Agepar.Bff.Auth;
 using Agepar.Bff.Automations;
-using Agepar.Bff.Automations.Endpoints;
-using Agepar.Bff.Automations.Validation;
+using Agepar.Bff.Infrastructure;
+using Agepar.Data;
 using Agepar.Data.Audits;
+using Agepar.Data.Protection;
 using Agepar.Data.Submissions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Agepar.Bff.Control;
@@ -42,69 +44,85 @@ internal static class ControlPanelApi
             .WithSummary("One submission in full (payload, result, error, files).");
         group.MapGet("/facets", GetFacets)
             .WithSummary("The values the filters accept: kinds, actions, statuses, outcomes.");
+
+        // One automation's audits, under the automation's URL, for admins only (the panel's page format).
+        app.MapGet("/api/automations/{slug}/audits", ListAutomationAuditsAsync)
+            .WithTags("Automations")
+            .RequireAuthorization()
+            .RequireAuthorization(AuthPolicies.Admin)
+            .WithSummary("Audit events of this automation, newest first (admin only).")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 
-    private static Task<Results<Ok<PanelPage<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAuditsAsync(
+    private static Task<Results<Ok<Page<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAuditsAsync(
         [AsParameters] AuditQueryParameters query, [AsParameters] PanelRequest request) =>
         PageAsync<AuditFilter, long, AuditItem>(
-            request, query.Cursor, query.Limit, query.Parse, filter => filter.Actor, KeysetCursor.TryDecode,
-            (filter, actor, after, limit) => PanelQueries.AuditPageAsync(
-                request.Db, request.Options.Value, filter, actor, after, limit, request.CpfView, request.CancellationToken));
+            request.Db, request.Options.Value, request.Protector, query.Cursor, query.Limit, query.Parse, filter => filter.Actor,
+            (filter, actor, page) => PanelQueries.AuditPageAsync(request.Db, request.Options.Value, filter, actor, page, request.CpfView, request.CancellationToken),
+            request.CancellationToken);
 
-    private static Task<Results<Ok<PanelPage<PanelSubmission>>, ValidationProblem, ProblemHttpResult>> ListSubmissionsAsync(
+    private static Task<Results<Ok<Page<PanelSubmission>>, ValidationProblem, ProblemHttpResult>> ListSubmissionsAsync(
         [AsParameters] SubmissionQueryParameters query, [AsParameters] PanelRequest request) =>
         PageAsync<SubmissionFilter, Guid, PanelSubmission>(
-            request, query.Cursor, query.Limit, query.Parse, filter => filter.Actor, KeysetCursor.TryDecode,
-            (filter, actor, after, limit) => PanelQueries.SubmissionPageAsync(
-                request.Db, request.Options.Value, filter, actor, after, limit, request.CancellationToken));
-
-    private delegate bool CursorDecoder<TKey>(string? cursor, out DateTimeOffset at, out TKey id);
+            request.Db, request.Options.Value, request.Protector, query.Cursor, query.Limit, query.Parse, filter => filter.Actor,
+            (filter, actor, page) => PanelQueries.SubmissionPageAsync(request.Db, request.Options.Value, filter, actor, page, request.CancellationToken),
+            request.CancellationToken);
 
     /// <summary>
-    /// One page of either listing: parse and check the filters, the limit and the keyset cursor (400 naming every bad
+    /// <c>GET /api/automations/{slug}/audits</c> (admin): the panel's audit page for one automation. Mapped here, with
+    /// the panel's queries, so that Automations never reaches into Control; the slug is checked against the catalog.
+    /// It reads the primary, as it always has: an admin checking an automation expects the submit they just made.
+    /// </summary>
+    private static Task<Results<Ok<Page<AuditItem>>, ValidationProblem, ProblemHttpResult>> ListAutomationAuditsAsync(
+        string slug, string? cursor, string? limit, AutomationCatalog catalog, AgeparDbContext db, IOptions<ControlPanelOptions> options,
+        CpfProtector protector, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(slug) is not { } automation)
+        {
+            return Task.FromResult<Results<Ok<Page<AuditItem>>, ValidationProblem, ProblemHttpResult>>(ApiProblems.UnknownAutomationProblem(slug));
+        }
+
+        return PageAsync<AuditFilter, long, AuditItem>(
+            db, options.Value, protector, cursor, limit, _ => new AuditFilter(Kind: automation.Slug), _ => null,
+            (filter, actor, page) => PanelQueries.AuditPageAsync(db, options.Value, filter, actor, page, new CpfView(http.RequireCurrentUser(), protector), cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of any panel listing: parse and check the filters, the limit and the keyset cursor (400 naming every bad
     /// field), resolve the actor filter, run the page query; a query past <c>QueryTimeout</c> answers 422.
     /// </summary>
-    private static async Task<Results<Ok<PanelPage<TItem>>, ValidationProblem, ProblemHttpResult>> PageAsync<TFilter, TKey, TItem>(
-        PanelRequest request,
+    private static async Task<Results<Ok<Page<TItem>>, ValidationProblem, ProblemHttpResult>> PageAsync<TFilter, TKey, TItem>(
+        AgeparDbContext db,
+        ControlPanelOptions options,
+        CpfProtector protector,
         string? cursor,
         string? limitText,
         Func<ValidationErrors, TFilter> parse,
         Func<TFilter, string?> actorOf,
-        CursorDecoder<TKey> decode,
-        Func<TFilter, ResolvedActor?, (DateTimeOffset, TKey)?, int, Task<PanelPage<TItem>>> page)
+        Func<TFilter, ResolvedActor?, PageRequest<TKey>, Task<Page<TItem>>> query,
+        CancellationToken cancellationToken)
         where TKey : struct
     {
-        var options = request.Options.Value;
         var errors = new ValidationErrors();
         var filter = parse(errors);
-        var limit = FilterParsing.Limit(limitText, options.DefaultPageSize, options.MaxPageSize, errors);
-        (DateTimeOffset, TKey)? after = null;
-        if (cursor is not null)
-        {
-            if (decode(cursor, out var at, out var id))
-            {
-                after = (at, id);
-            }
-            else
-            {
-                errors.Add("cursor", "Invalid cursor.");
-            }
-        }
-
+        var page = PageRequest.Parse<TKey>(cursor, limitText, options.DefaultPageSize, options.MaxPageSize, errors);
         if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return ApiProblems.Validation(errors.ToDictionary());
         }
 
-        var actor = await ResolvedActor.ResolveAsync(request.Db, request.Protector, actorOf(filter), request.CancellationToken);
+        var actor = await ResolvedActor.ResolveAsync(db, protector, actorOf(filter), cancellationToken);
         try
         {
-            return TypedResults.Ok(await page(filter, actor, after, limit));
+            return TypedResults.Ok(await query(filter, actor, page));
         }
-        catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
+        catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !cancellationToken.IsCancellationRequested)
         {
-            return TooSlow(options.QueryTimeout);
+            return ApiProblems.QueryTooBroadProblem(options.QueryTimeout);
         }
     }
 
@@ -150,23 +168,23 @@ internal static class ControlPanelApi
         var dialect = CsvDialect.Parse(export.Delimiter);
         if (dialect is null)
         {
-            errors.Add("delimiter", $"Must be one of: {string.Join(", ", CsvDialect.Names)}.");
+            errors.Add("delimiter", $"Deve ser um de: {string.Join(", ", CsvDialect.Names)}.");
         }
 
         if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return ApiProblems.Validation(errors.ToDictionary());
         }
 
         var context = export.HttpContext;
         if (export.Slots.TryAcquire(context.RequireCurrentUser().Id) is not { } slot)
         {
             context.Response.Headers.RetryAfter = options.ExportRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many exports running.",
-                detail: $"At most {options.ExportMaxConcurrentPerUser} export(s) per user and {options.ExportMaxConcurrent} in all may run at once. Retry after the time in Retry-After.",
-                extensions: new Dictionary<string, object?> { ["code"] = "too_many_exports" });
+            return ApiProblems.Problem(
+                StatusCodes.Status429TooManyRequests,
+                ApiProblems.TooManyExports,
+                "Exportações demais em andamento.",
+                $"No máximo {options.ExportMaxConcurrentPerUser} exportação(ões) por usuário e {options.ExportMaxConcurrent} no total ao mesmo tempo. Tente de novo após o tempo indicado em Retry-After.");
         }
 
         context.Response.RegisterForDispose(slot);
@@ -179,21 +197,15 @@ internal static class ControlPanelApi
         }
         catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
         {
-            return TooSlow(options.ExportBatchTimeout);
+            return ApiProblems.QueryTooBroadProblem(options.ExportBatchTimeout);
         }
     }
 
     private static async Task<Results<Ok<SubmissionDetails>, ProblemHttpResult>> GetSubmissionAsync(Guid id, [AsParameters] PanelRequest request) =>
         await SubmissionDetails.LoadAsync(request.Db, id, request.CancellationToken) is { } details
             ? TypedResults.Ok(details)
-            : Problems.SubmissionNotFound();
+            : ApiProblems.SubmissionNotFoundProblem();
 
     private static Ok<PanelFacets> GetFacets(AutomationCatalog catalog) =>
         TypedResults.Ok(new PanelFacets(catalog.Kinds, AuditActions.All, SubmissionStatus.All, AuditOutcome.All));
-
-    private static ProblemHttpResult TooSlow(TimeSpan timeout) =>
-        TypedResults.Problem(
-            statusCode: StatusCodes.Status422UnprocessableEntity,
-            title: "The query is too broad.",
-            detail: $"It took longer than {timeout.TotalSeconds:0} s. Narrow it with kind, action, actor or a since/until range.");
 }

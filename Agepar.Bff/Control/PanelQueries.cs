@@ -1,3 +1,4 @@
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Npgsql;
 
@@ -6,22 +7,22 @@ namespace Agepar.Bff.Control;
 /// <summary>One page (keyset, newest first) plus the total, for audits and for submissions.</summary>
 internal static class PanelQueries
 {
-    public static Task<PanelPage<AuditItem>> AuditPageAsync(
+    public static Task<Page<AuditItem>> AuditPageAsync(
         AgeparDbContext db, ControlPanelOptions options, AuditFilter filter, ResolvedActor? actor,
-        (DateTimeOffset At, long Id)? after, int limit, CpfView cpf, CancellationToken cancellationToken) =>
+        PageRequest<long> page, CpfView cpf, CancellationToken cancellationToken) =>
         PanelSql.ReadOnlyAsync(db, options.QueryTimeout, async (connection, ct) =>
         {
             var where = AuditQueries.Where(filter, actor);
-            if (after is { } cursor)
+            if (page.After is { } cursor)
             {
                 AuditQueries.After(where, cursor.At, cursor.Id);
             }
 
-            var items = new List<AuditItem>(limit + 1);
+            var items = new List<AuditItem>(page.Limit + 1);
             await using (var command = new NpgsqlCommand(AuditQueries.Select(where, limited: true), connection))
             {
                 where.Bind(command);
-                command.Parameters.AddWithValue("limit", limit + 1);
+                command.Parameters.AddWithValue("limit", page.Limit + 1);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
@@ -29,33 +30,26 @@ internal static class PanelQueries
                 }
             }
 
-            string? next = null;
-            if (items.Count > limit)
-            {
-                items.RemoveAt(limit);
-                next = KeysetCursor.Encode(items[^1].OccurredAt, items[^1].Id);
-            }
-
             var total = await PanelSql.CountAsync(connection, AuditQueries.From, AuditQueries.Where(filter, actor), options.MaxExactCount, ct);
-            return new PanelPage<AuditItem>(items, next, total.Count, total.IsEstimate);
+            return page.ToPage(items, i => new KeysetPosition<long>(i.OccurredAt, i.Id), total.Count, total.IsEstimate);
         }, cancellationToken);
 
-    public static Task<PanelPage<PanelSubmission>> SubmissionPageAsync(
+    public static Task<Page<PanelSubmission>> SubmissionPageAsync(
         AgeparDbContext db, ControlPanelOptions options, SubmissionFilter filter, ResolvedActor? actor,
-        (DateTimeOffset At, Guid Id)? after, int limit, CancellationToken cancellationToken) =>
+        PageRequest<Guid> page, CancellationToken cancellationToken) =>
         PanelSql.ReadOnlyAsync(db, options.QueryTimeout, async (connection, ct) =>
         {
             var where = SubmissionQueries.Where(filter, actor);
-            if (after is { } cursor)
+            if (page.After is { } cursor)
             {
                 SubmissionQueries.After(where, cursor.At, cursor.Id);
             }
 
-            var items = new List<PanelSubmission>(limit + 1);
+            var items = new List<PanelSubmission>(page.Limit + 1);
             await using (var command = new NpgsqlCommand(SubmissionQueries.Select(where, limited: true), connection))
             {
                 where.Bind(command);
-                command.Parameters.AddWithValue("limit", limit + 1);
+                command.Parameters.AddWithValue("limit", page.Limit + 1);
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
@@ -63,14 +57,7 @@ internal static class PanelQueries
                 }
             }
 
-            string? next = null;
-            if (items.Count > limit)
-            {
-                items.RemoveAt(limit);
-                next = KeysetCursor.Encode(items[^1].CreatedAt, items[^1].Id);
-            }
-
             var total = await PanelSql.CountAsync(connection, SubmissionQueries.From, SubmissionQueries.Where(filter, actor), options.MaxExactCount, ct);
-            return new PanelPage<PanelSubmission>(items, next, total.Count, total.IsEstimate);
+            return page.ToPage(items, i => new KeysetPosition<Guid>(i.CreatedAt, i.Id), total.Count, total.IsEstimate);
         }, cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Agepar.Bff.Infrastructure;
+
 namespace Agepar.Bff.Control;
 
 /// <summary>One submission as the panel lists it (the payload and result are in <c>GET /api/control/submissions/{id}</c>).</summary>

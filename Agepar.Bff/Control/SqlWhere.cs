@@ -34,8 +34,4 @@ internal sealed class SqlWhere
             command.Parameters.Add(type is { } t ? new NpgsqlParameter(name, t) { Value = value } : new NpgsqlParameter(name, value));
         }
     }
-
-    /// <summary>The ILIKE pattern "contains <paramref name="text"/>", with <c>% _ \</c> escaped.</summary>
-    public static string Contains(string text) =>
-        "%" + text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%";
 }

@@ -1,3 +1,4 @@
+using Agepar.Bff.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -60,7 +61,7 @@ internal static class SubmissionQueries
 
         if (filter.Text is { } text)
         {
-            where.And($"{SearchText} ILIKE {where.Param(SqlWhere.Contains(text))}");
+            where.And($"{SearchText} ILIKE {where.Param(LikePattern.Contains(text))}");
         }
 
         return where;

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Agepar.Bff.Automations.Validation;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data.Submissions;
 
 namespace Agepar.Bff.Control;

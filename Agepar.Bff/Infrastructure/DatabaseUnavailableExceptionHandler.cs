@@ -30,9 +30,10 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The database is temporarily unavailable.",
+                Title = "O banco de dados está temporariamente indisponível.",
                 Detail = detail,
                 Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+                Extensions = { ["code"] = ApiProblems.DatabaseUnavailable },
             },
         });
     }
@@ -46,12 +47,12 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(
             {
                 if (RetryCountingExecutionStrategy.IsPoolExhausted(npgsql))
                 {
-                    return "All database connections are busy; try again shortly.";
+                    return "Todas as conexões com o banco estão ocupadas; tente de novo em instantes.";
                 }
 
                 if (npgsql.IsTransient)
                 {
-                    return "The database could not be reached; try again shortly.";
+                    return "O banco de dados não respondeu; tente de novo em instantes.";
                 }
             }
         }

@@ -1,6 +1,6 @@
 using System.Net.Mail;
 using Agepar.Bff.Auth;
-using Agepar.Bff.Automations.Validation;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data.Auth;
 
 namespace Agepar.Bff.Users;

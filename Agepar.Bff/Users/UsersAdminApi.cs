@@ -1,6 +1,5 @@
 using Agepar.Bff.Auth;
-using Agepar.Bff.Automations.Validation;
-using Agepar.Bff.Control;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Auth;
@@ -45,7 +44,7 @@ public static class UsersAdminApi
     private static async Task<Ok<List<RoleView>>> ListRolesAsync(AgeparDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await db.Roles.AsNoTracking().OrderBy(r => r.Name).Select(r => new RoleView(r.Name, r.Description)).ToListAsync(ct));
 
-    private static async Task<Results<Ok<UserPage>, ValidationProblem>> ListAsync(
+    private static async Task<Results<Ok<Page<AdminUserView>>, ValidationProblem>> ListAsync(
         AgeparDbContext db, HttpContext http, CpfProtector protector, string? q, string? status, string? role, string? limit, string? cursor, CancellationToken ct)
     {
         // Every parameter is bound as text and checked by the shared parsers (never a binding failure or a 500).
@@ -53,22 +52,17 @@ public static class UsersAdminApi
         var search = FilterParsing.Text("q", q, UserValidation.MaxEmailLength, errors);
         var statusFilter = FilterParsing.OneOf("status", status, UserStatus.All, errors);
         var roleFilter = FilterParsing.Text("role", role, 100, errors);
-        var take = FilterParsing.Limit(limit, 50, 500, errors);
-        UserCursor after = default;
-        if (cursor is not null && !UserCursor.TryParse(cursor, out after))
-        {
-            errors.Add("cursor", "Invalid cursor.");
-        }
+        var page = PageRequest.Parse<Guid>(cursor, limit, 50, 500, errors);
 
         if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return ApiProblems.Validation(errors.ToDictionary());
         }
 
         var query = db.Users.AsNoTracking();
         if (search is not null)
         {
-            var pattern = SqlWhere.Contains(search);
+            var pattern = LikePattern.Contains(search);
             // A CPF is found whole, by its blind index: the database cannot match part of an encrypted value.
             var cpfHmac = Cpf.Normalize(search) is { } digits ? protector.Hmac(digits) : null;
             query = query.Where(u => EF.Functions.ILike(u.Name, pattern) || EF.Functions.ILike(u.Email, pattern)
@@ -85,16 +79,10 @@ public static class UsersAdminApi
             query = query.Where(u => u.UserRoles.Any(ur => ur.Role!.Name == roleFilter));
         }
 
-        if (cursor is not null)
-        {
-            query = query.Where(u => u.CreatedAt < after.CreatedAt || (u.CreatedAt == after.CreatedAt && u.Id.CompareTo(after.Id) < 0));
-        }
-
         var viewer = http.RequireCurrentUser();
-        var page = (await Project(query.OrderByDescending(u => u.CreatedAt).ThenByDescending(u => u.Id).Take(take + 1)).ToListAsync(ct))
+        var rows = (await Project(query.NewestFirst(u => u.CreatedAt, u => u.Id, page)).ToListAsync(ct))
             .ConvertAll(row => row.ToView(viewer, protector));
-        var next = page.Count > take ? new UserCursor(page[take - 1].CreatedAt, page[take - 1].Id).ToString() : null;
-        return TypedResults.Ok(new UserPage(page.Take(take).ToList(), next));
+        return TypedResults.Ok(page.ToPage(rows, u => new KeysetPosition<Guid>(u.CreatedAt, u.Id)));
     }
 
     private static async Task<Results<Ok<AdminUserView>, ProblemHttpResult>> GetAsync(
@@ -128,7 +116,7 @@ public static class UsersAdminApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Validation(errors);
         }
 
         var sealedCpf = s.Protector.Protect(cpf);
@@ -185,7 +173,7 @@ public static class UsersAdminApi
         var cpf = request.Cpf is null ? null : UserValidation.NormalizeCpf(request.Cpf, errors);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Validation(errors);
         }
 
         var cpfHmac = request.Cpf is null ? user.CpfHmac : cpf is null ? null : s.Protector.Hmac(cpf);
@@ -243,12 +231,12 @@ public static class UsersAdminApi
         var blocking = status == UserStatus.Blocked;
         if (blocking && id == s.Http.RequireCurrentUser().Id)
         {
-            return Conflict("cannot_block_self", "Você não pode bloquear a si mesmo.");
+            return Conflict(ApiProblems.CannotBlockSelf, "Você não pode bloquear a si mesmo.");
         }
 
         if (blocking && await IsLastAdminAsync(s.Db, id, ct))
         {
-            return Conflict("last_admin", "Não é possível bloquear o último administrador ativo.");
+            return Conflict(ApiProblems.LastAdmin, "Não é possível bloquear o último administrador ativo.");
         }
 
         var previous = user.Status;
@@ -281,13 +269,13 @@ public static class UsersAdminApi
         var invalid = new Dictionary<string, string[]>();
         if (!UserValidation.CheckRoleNames(wanted, invalid))
         {
-            return TypedResults.ValidationProblem(invalid);
+            return ApiProblems.Validation(invalid);
         }
 
         var roles = await s.Db.Roles.Where(r => wanted.Contains(r.Name)).ToListAsync(ct);
         if (roles.Count != wanted.Count)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            return ApiProblems.Validation(new Dictionary<string, string[]>
             {
                 ["roles"] = [$"Papéis desconhecidos: {string.Join(", ", wanted.Except(roles.Select(r => r.Name)))}."],
             });
@@ -309,7 +297,7 @@ public static class UsersAdminApi
         var added = wanted.Except(current).Order().ToList();
         if (removed.Contains(RoleNames.Admin) && await IsLastAdminAsync(s.Db, id, ct))
         {
-            return Conflict("last_admin", "Não é possível remover o papel admin do último administrador ativo.");
+            return Conflict(ApiProblems.LastAdmin, "Não é possível remover o papel admin do último administrador ativo.");
         }
 
         if (added.Count + removed.Count > 0)
@@ -351,7 +339,7 @@ public static class UsersAdminApi
         var password = request?.Password ?? generated!;
         if (s.Policy.Validate(password, user.Email, CpfDisclosure.Own(user, s.Protector), user.Name) is { Count: > 0 } policyErrors)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["password"] = [.. policyErrors] });
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["password"] = [.. policyErrors] });
         }
 
         user.PasswordHash = await s.Hasher.HashAsync(password, ct);
@@ -390,8 +378,8 @@ public static class UsersAdminApi
     /// </summary>
     private static async Task<ProblemHttpResult?> SuperuserGuardAsync(User target, UsersAdminServices s) =>
         target.IsSuperuser && !s.Http.RequireCurrentUser().IsSuperuser
-            ? await s.Denials.ForbidAsync(s.Http, SuperuserProtected, "Apenas um superusuário pode alterar um superusuário.",
-                "This account is a superuser: only another superuser may change it.", new { targetUserId = target.Id, requires = "superuser" })
+            ? await s.Denials.ForbidAsync(s.Http, ApiProblems.SuperuserProtected, "Apenas um superusuário pode alterar um superusuário.",
+                "Esta conta é de superusuário: só outro superusuário pode alterá-la.", new { targetUserId = target.Id, requires = "superuser" })
             : null;
 
     /// <summary>True when <paramref name="id"/> is the only active user with the admin role or superuser flag.</summary>
@@ -403,12 +391,12 @@ public static class UsersAdminApi
     {
         if (email is not null && await db.Users.AnyAsync(u => u.Id != self && u.Email == email, ct))
         {
-            return Conflict("email_taken", "Já existe um usuário com este e-mail.");
+            return Conflict(ApiProblems.EmailTaken, "Já existe um usuário com este e-mail.");
         }
 
         if (cpfHmac is not null && await db.Users.AnyAsync(u => u.Id != self && u.CpfHmac == cpfHmac, ct))
         {
-            return Conflict("cpf_taken", "Já existe um usuário com este CPF.");
+            return Conflict(ApiProblems.CpfTaken, "Já existe um usuário com este CPF.");
         }
 
         return null;
@@ -426,16 +414,14 @@ public static class UsersAdminApi
         {
             db.ChangeTracker.Clear();
             return pg.ConstraintName == DatabaseObjects.UsersCpfIndex
-                ? Conflict("cpf_taken", "Já existe um usuário com este CPF.")
-                : Conflict("email_taken", "Já existe um usuário com este e-mail.");
+                ? Conflict(ApiProblems.CpfTaken, "Já existe um usuário com este CPF.")
+                : Conflict(ApiProblems.EmailTaken, "Já existe um usuário com este e-mail.");
         }
     }
 
-    public const string SuperuserProtected = "superuser_protected";
-
     private static ProblemHttpResult NotFound() =>
-        AuthProblems.Problem(StatusCodes.Status404NotFound, "user_not_found", "Usuário não encontrado.");
+        ApiProblems.Problem(StatusCodes.Status404NotFound, ApiProblems.UserNotFound, "Usuário não encontrado.");
 
     private static ProblemHttpResult Conflict(string code, string title) =>
-        AuthProblems.Problem(StatusCodes.Status409Conflict, code, title);
+        ApiProblems.Problem(StatusCodes.Status409Conflict, code, title);
 }

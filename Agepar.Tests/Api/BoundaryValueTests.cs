@@ -79,6 +79,13 @@ public sealed class BoundaryValueTests(AgeparAppFixture fixture)
             var errors = problem.RootElement.GetProperty("errors");
             Assert.True(errors.EnumerateObject().Any(e => string.Equals(e.Name, field, StringComparison.OrdinalIgnoreCase)), $"{url}: {body}");
         }
+
+        // One vocabulary (docs/api-errors.md): every problem names a stable code; a 400 is always invalid_request.
+        Assert.True(problem.RootElement.TryGetProperty("code", out var code), $"{url}: no code in {body}");
+        if (status == 400)
+        {
+            Assert.Equal("invalid_request", code.GetString());
+        }
     }
 
     /// <summary>Bodies whose text PostgreSQL cannot take (found by the fuzz: these were 500s).</summary>

@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Agepar.Bff.Automations.Validation;
-using Agepar.Bff.Control;
 using Agepar.Bff.Infrastructure;
 using Agepar.Bff.Users;
 
@@ -66,9 +64,12 @@ public sealed class InputParsingTests
     [Fact]
     public void User_cursors_use_the_keyset_codec_and_round_trip()
     {
-        var cursor = new UserCursor(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero).AddTicks(1234560), Guid.CreateVersion7());
-        Assert.True(UserCursor.TryParse(cursor.ToString(), out var back));
-        Assert.Equal(cursor, back);
+        var position = new KeysetPosition<Guid>(new DateTimeOffset(2026, 12, 4, 10, 0, 0, TimeSpan.Zero).AddTicks(1234560), Guid.CreateVersion7());
+        var errors = new ValidationErrors();
+        var page = PageRequest.Parse<Guid>(KeysetCursor.Encode(position), "10", 50, 500, errors);
+        Assert.True(errors.IsEmpty);
+        Assert.Equal(position, page.After);
+        Assert.Equal(10, page.Limit);
     }
 
     public static TheoryData<string> ForgedUserCursors()
@@ -98,8 +99,13 @@ public sealed class InputParsingTests
 
     [Theory]
     [MemberData(nameof(ForgedUserCursors))]
-    public void Forged_user_cursors_are_refused_without_an_exception(string value) =>
-        Assert.False(UserCursor.TryParse(value, out _));
+    public void Forged_user_cursors_are_refused_without_an_exception(string value)
+    {
+        var errors = new ValidationErrors();
+        var page = PageRequest.Parse<Guid>(value, null, 50, 500, errors);
+        Assert.Null(page.After);
+        Assert.Equal([PageRequest.InvalidCursor], errors.ToDictionary()["cursor"]);
+    }
 
     [Fact]
     public void Text_postgres_cannot_store_is_replaced_before_it_reaches_an_audit_row()
@@ -132,6 +138,6 @@ public sealed class InputParsingTests
         Assert.Null(FilterParsing.Text("q", "x\udc00", 100, filterErrors));
         Assert.True(filterErrors.ToDictionary().ContainsKey("since"));
         Assert.True(filterErrors.ToDictionary().ContainsKey("q"));
-        Assert.False(UserCursor.TryParse("\ud800", out _));
+        Assert.False(KeysetCursor.TryDecode<Guid>("\ud800", out _));
     }
 }

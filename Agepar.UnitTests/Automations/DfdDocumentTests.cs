@@ -182,7 +182,7 @@ public sealed class DfdDocumentTests
         Assert.True(validation.IsValid, JsonSerializer.Serialize(validation.Errors));
         using var payload = JsonDocument.Parse(validation.Payload!.ToJsonString());
 
-        var output = await automation.ProcessAsync(
+        var output = await ((IAutomation)automation).ProcessAsync(
             new AutomationJob(Guid.NewGuid(), "1.0.0", payload.RootElement, 1, 3, actorName, "maria@agepar.test", DateTimeOffset.UtcNow),
             CancellationToken.None);
         return (Assert.IsType<AutomationFile>(output.File), output.Result);

@@ -1,4 +1,4 @@
-using Agepar.Bff.Control;
+using Agepar.Bff.Infrastructure;
 
 namespace Agepar.Tests.Control;
 
@@ -34,4 +34,23 @@ public sealed class KeysetCursorTests
     [Fact]
     public void A_guid_cursor_is_not_accepted_where_a_long_cursor_is_expected() =>
         Assert.False(KeysetCursor.TryDecode(KeysetCursor.Encode(DateTimeOffset.UtcNow, Guid.NewGuid()), out _, out long _));
+
+    [Fact]
+    public void A_page_cuts_the_extra_row_and_points_its_cursor_at_the_last_row_kept()
+    {
+        var at = new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+        var page = new PageRequest<long>(2, null).ToPage([3L, 2L, 1L], id => new KeysetPosition<long>(at, id), total: 3, totalIsEstimate: false);
+
+        Assert.Equal([3L, 2L], page.Items);
+        Assert.True(KeysetCursor.TryDecode(page.NextCursor, out KeysetPosition<long> next));
+        Assert.Equal(new KeysetPosition<long>(at, 2L), next);
+        Assert.Null(new PageRequest<long>(3, null).ToPage([3L, 2L, 1L], id => new KeysetPosition<long>(at, id)).NextCursor);
+    }
+
+    [Theory]
+    [InlineData("50%", @"%50\%%")]
+    [InlineData("a_b", @"%a\_b%")]
+    [InlineData(@"c:\x", @"%c:\\x%")]
+    public void Like_patterns_match_percent_underscore_and_backslash_literally(string text, string pattern) =>
+        Assert.Equal(pattern, LikePattern.Contains(text));
 }

@@ -1,6 +1,5 @@
 using Agepar.Bff.Auth;
-using Agepar.Bff.Automations.Validation;
-using Agepar.Bff.Control;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -45,12 +44,12 @@ public static class AuditChainApi
         var to = FilterParsing.Instant("until", until, upperBound: true, errors);
         if (errors.IsEmpty && from is { } s && to is { } u && s >= u)
         {
-            errors.Add("until", "until must be later than since.");
+            errors.Add("until", "until deve ser posterior a since.");
         }
 
         if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "One or more validation errors occurred.");
+            return ApiProblems.Validation(errors.ToDictionary());
         }
 
         var result = await verifier.VerifyAsync(from, to, ct);

@@ -23,7 +23,7 @@ internal static class DfdDocument
         new(PdfFlowLayout.Width - 395, AlignRight: true),
     ];
 
-    public static byte[] Render(DfdData dfd, AutomationJob job, string engine, DateTimeOffset generatedAt)
+    public static byte[] Render(DfdInput dfd, AutomationJob job, string engine, DateTimeOffset generatedAt)
     {
         using var layout = new PdfFlowLayout();
         layout.Paragraph("AGÊNCIA REGULADORA DE SERVIÇOS PÚBLICOS DELEGADOS DO PARANÁ — AGEPAR", PdfFont.Bold, 9);

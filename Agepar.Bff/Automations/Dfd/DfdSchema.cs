@@ -20,7 +20,7 @@ internal static class DfdSchema
             "assunto": { "type": "string", "minLength": 1, "maxLength": 300 },
             "justificativa": { "type": "string", "minLength": 1, "maxLength": 4000 },
             "dataPretendida": { "type": ["string", "null"], "pattern": "^(\\d{2}/\\d{2}/\\d{4}|\\d{4}-\\d{2}-\\d{2})$" },
-            "grauPrioridade": { "enum": ["baixa", "media", "alta"], "default": "media" },
+            "grauPrioridade": { "enum": ["baixa", "media", "alta", null], "default": "media", "description": "Sem diferenciar maiúsculas; ausente ou null: media" },
             "itens": {
               "type": "array",
               "minItems": 1,

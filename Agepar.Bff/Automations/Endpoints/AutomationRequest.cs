@@ -1,5 +1,6 @@
 using Agepar.Bff.Audits;
 using Agepar.Bff.Auth;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -20,12 +21,16 @@ internal sealed record AutomationRequest(
     {
         if (Catalog.Find(slug) is not { } automation)
         {
-            return (null, Problems.UnknownAutomation(slug));
+            return (null, ApiProblems.UnknownAutomationProblem(slug));
         }
 
         if (!AutomationCatalog.CanUse(User, automation))
         {
-            return (null, await AccessDenial.DenyAsync(HttpContext, automation.Slug, automation.RequiredRoles, "You may not use this automation."));
+            // Checked in code (the roles depend on the slug), refused and audited like the auth policies' refusals.
+            var denied = await HttpContext.RequestServices.GetRequiredService<AccessDenials>().ForbidAsync(
+                HttpContext, ApiProblems.Forbidden, "Você não pode usar esta automação.",
+                $"Requer um dos papéis: {string.Join(", ", automation.RequiredRoles)} (ou admin).", new { anyRole = automation.RequiredRoles }, automation.Slug);
+            return (null, denied);
         }
 
         return (automation, null);

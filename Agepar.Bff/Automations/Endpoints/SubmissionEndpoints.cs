@@ -1,5 +1,4 @@
-using Agepar.Bff.Automations.Validation;
-using Agepar.Bff.Control;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data.Audits;
 using Agepar.Data.Submissions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,7 +13,7 @@ internal static class SubmissionEndpoints
     public const int MaxPageSize = 100;
 
     /// <summary>GET /api/automations/{slug}/submissions?cursor=&amp;limit=: own submissions, newest first.</summary>
-    public static async Task<Results<Ok<SubmissionPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
+    public static async Task<Results<Ok<Page<SubmissionSummary>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string slug, string? cursor, string? limit, [AsParameters] AutomationRequest request)
     {
         var (automation, denied) = await request.AuthorizeAsync(slug);
@@ -24,39 +23,19 @@ internal static class SubmissionEndpoints
         }
 
         var errors = new ValidationErrors();
-        var pageSize = FilterParsing.Limit(limit, DefaultPageSize, MaxPageSize, errors);
-        DateTimeOffset afterAt = default;
-        var afterId = Guid.Empty;
-        if (cursor is not null && !KeysetCursor.TryDecode(cursor, out afterAt, out afterId))
-        {
-            errors.Add("cursor", "Invalid cursor.");
-        }
-
+        var page = PageRequest.Parse<Guid>(cursor, limit, DefaultPageSize, MaxPageSize, errors);
         if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
+            return ApiProblems.Validation(errors.ToDictionary());
         }
 
         var userId = request.User.Id;
-        var query = request.Db.Submissions.AsNoTracking().Where(s => s.ActorUserId == userId && s.Kind == automation.Slug);
-        if (cursor is not null)
-        {
-            query = query.Where(s => EF.Functions.LessThan(ValueTuple.Create(s.CreatedAt, s.Id), ValueTuple.Create(afterAt, afterId)));
-        }
-
-        var rows = await query
-            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id)
-            .Take(pageSize + 1)
+        var rows = await request.Db.Submissions.AsNoTracking()
+            .Where(s => s.ActorUserId == userId && s.Kind == automation.Slug)
+            .NewestFirst(s => s.CreatedAt, s => s.Id, page)
             .Select(s => new SubmissionSummary(s.Id, s.Kind, s.Status, s.Attempts, s.MaxAttempts, s.CreatedAt, s.StartedAt, s.FinishedAt, s.Error))
             .ToListAsync(request.CancellationToken);
-        string? next = null;
-        if (rows.Count > pageSize)
-        {
-            rows.RemoveAt(pageSize);
-            next = KeysetCursor.Encode(rows[^1].CreatedAt, rows[^1].Id);
-        }
-
-        return TypedResults.Ok(new SubmissionPage(rows, next));
+        return TypedResults.Ok(page.ToPage(rows, r => new KeysetPosition<Guid>(r.CreatedAt, r.Id)));
     }
 
     /// <summary>GET /api/automations/{slug}/submissions/{id}: owner or admin; anyone else gets 404.</summary>
@@ -72,7 +51,7 @@ internal static class SubmissionEndpoints
         var details = await SubmissionDetails.LoadAsync(request.Db, id, request.CancellationToken);
         if (details is null || details.Kind != automation.Slug || !request.MaySee(details.Actor.UserId!.Value))
         {
-            return Problems.SubmissionNotFound();
+            return ApiProblems.SubmissionNotFoundProblem();
         }
 
         return TypedResults.Ok(details);
@@ -95,15 +74,16 @@ internal static class SubmissionEndpoints
             .FirstOrDefaultAsync(request.CancellationToken);
         if (submission is null || !request.MaySee(submission.ActorUserId))
         {
-            return Problems.SubmissionNotFound();
+            return ApiProblems.SubmissionNotFoundProblem();
         }
 
         if (submission.Status != SubmissionStatus.Done)
         {
-            return Problems.Conflict(
-                "Not ready.",
-                $"The submission is {submission.Status}; the file is available once it is done.",
-                new Dictionary<string, object?> { ["code"] = "not_ready", ["status"] = submission.Status });
+            return ApiProblems.Conflict(
+                ApiProblems.NotReady,
+                "O arquivo ainda não está pronto.",
+                $"A submissão está '{submission.Status}'; o arquivo fica disponível quando ela termina (done).",
+                new Dictionary<string, object?> { ["status"] = submission.Status });
         }
 
         var file = await db.SubmissionFiles.AsNoTracking()
@@ -113,7 +93,7 @@ internal static class SubmissionEndpoints
             .FirstOrDefaultAsync(request.CancellationToken);
         if (file is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "This submission has no file.");
+            return ApiProblems.Problem(StatusCodes.Status404NotFound, ApiProblems.FileNotFound, "Esta submissão não tem arquivo.");
         }
 
         var sha256 = Convert.ToHexStringLower(file.Sha256);
@@ -146,7 +126,7 @@ internal static class SubmissionEndpoints
                 .FirstOrDefaultAsync(ct);
             if (submission is null || !request.MaySee(submission.ActorUserId))
             {
-                return Problems.SubmissionNotFound();
+                return ApiProblems.SubmissionNotFoundProblem();
             }
 
             // Atomic with the worker's claim: a row a worker has locked or already taken is not 'queued' any more.
@@ -157,10 +137,11 @@ internal static class SubmissionEndpoints
             if (cancelled == 0)
             {
                 var status = await db.Submissions.Where(s => s.Id == id).Select(s => s.Status).FirstAsync(ct);
-                return Problems.Conflict(
-                    "Only a queued submission can be cancelled.",
-                    $"The submission is {status}.",
-                    new Dictionary<string, object?> { ["code"] = "not_cancellable", ["status"] = status });
+                return ApiProblems.Conflict(
+                    ApiProblems.NotCancellable,
+                    "Só uma submissão na fila (queued) pode ser cancelada.",
+                    $"A submissão está '{status}'.",
+                    new Dictionary<string, object?> { ["status"] = status });
             }
 
             request.Audits.Add(db, AuditActions.SubmissionCancelled, AuditOutcome.Success, request.User, automation.Slug, "submission", id.ToString(),

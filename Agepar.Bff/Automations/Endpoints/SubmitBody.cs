@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Agepar.Bff.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,8 +23,8 @@ internal static class SubmitBody
     {
         if (!request.HasJsonContentType())
         {
-            return (null, TypedResults.Problem(
-                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body must be JSON (Content-Type: application/json)."));
+            return (null, ApiProblems.Problem(
+                StatusCodes.Status415UnsupportedMediaType, ApiProblems.UnsupportedMediaType, "O corpo deve ser JSON (Content-Type: application/json)."));
         }
 
         // An oversized body is still read (and discarded) up to a bounded excess before answering, so the client,
@@ -69,7 +70,7 @@ internal static class SubmitBody
 
         if (buffer.WrittenCount == 0)
         {
-            return (null, Invalid("The body is empty; send a JSON object."));
+            return (null, Invalid("O corpo está vazio; envie um objeto JSON."));
         }
 
         try
@@ -79,8 +80,8 @@ internal static class SubmitBody
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
-            return (null, Invalid($"Malformed JSON{where}: invalid syntax, invalid UTF-8 or nesting deeper than {MaxDepth} levels."));
+            var where = ex.LineNumber is { } line ? $" (linha {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
+            return (null, Invalid($"JSON malformado{where}: sintaxe inválida, UTF-8 inválido ou aninhamento com mais de {MaxDepth} níveis."));
         }
     }
 
@@ -100,8 +101,8 @@ internal static class SubmitBody
     }
 
     private static ValidationProblem Invalid(string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["$"] = [message] }, title: "The request body is not valid JSON.");
+        ApiProblems.Validation("$", message, "O corpo da requisição não é um JSON válido.");
 
     private static ProblemHttpResult TooLarge(int maxBytes) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "The request body is too large.", detail: $"At most {maxBytes} bytes.");
+        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ApiProblems.BodyTooLarge, "O corpo da requisição é grande demais.", $"No máximo {maxBytes} bytes.");
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Agepar.Bff.Automations.Queue;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Submissions;
@@ -14,8 +15,9 @@ namespace Agepar.Bff.Automations.Endpoints;
 
 /// <summary>
 /// <c>POST /api/automations/{slug}/submit</c>: validate, then insert the submission and its <c>submission.created</c>
-/// audit in one transaction, wake the worker and answer 202. Uniqueness (idempotency key, DFD protocolo) is decided
-/// by unique indexes, so concurrent submits cannot both win.
+/// audit in one transaction, wake the worker and answer 202. Uniqueness (the idempotency key, and any unique key the
+/// automation declares in <see cref="IAutomation.DescribeConflict"/>) is decided by unique indexes, so concurrent
+/// submits cannot both win. This endpoint knows no automation by name.
 /// </summary>
 internal static class SubmitEndpoint
 {
@@ -38,10 +40,7 @@ internal static class SubmitEndpoint
 
         if (idempotencyKey is not null && !IsValidKey(idempotencyKey))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                [IdempotencyKeyHeader] = [$"1 to {MaxIdempotencyKeyLength} printable ASCII characters."],
-            });
+            return ApiProblems.Validation(IdempotencyKeyHeader, $"De 1 a {MaxIdempotencyKeyLength} caracteres ASCII imprimíveis.");
         }
 
         var (body, problem) = await SubmitBody.ReadAsync(request.HttpContext.Request, automationsOptions.Value.MaxRequestBytes, request.CancellationToken);
@@ -63,7 +62,7 @@ internal static class SubmitEndpoint
 
         if (!validation.IsValid)
         {
-            return TypedResults.ValidationProblem(validation.Errors, title: "The submission has invalid fields.");
+            return ApiProblems.Validation(validation.Errors, "A submissão tem campos inválidos.");
         }
 
         var payloadBytes = JsonSerializer.SerializeToUtf8Bytes(validation.Payload);
@@ -126,16 +125,18 @@ internal static class SubmitEndpoint
                     new SubmissionAccepted(submission.Id, SubmissionStatus.Queued));
             }
 
-            if (unique.ConstraintName == DatabaseObjects.SubmissionsDfdProtocoloIndex)
+            // A unique key the automation declared (e.g. one live DFD per protocolo): its own 409, audited.
+            if (unique.ConstraintName is { } constraint && automation.DescribeConflict(constraint, validation) is { } conflict)
             {
-                var protocolo = validation.Payload!["protocolo"]?.GetValue<string>();
-                request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Failure, user, automation.Slug, "submission", null,
-                    new { reason = "duplicate_protocolo", protocolo });
+                var metadata = new Dictionary<string, object?> { ["reason"] = conflict.Code };
+                foreach (var (key, value) in conflict.Extensions)
+                {
+                    metadata[key] = value;
+                }
+
+                request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Failure, user, automation.Slug, "submission", null, metadata);
                 await db.SaveChangesAsync(request.CancellationToken);
-                return Problems.Conflict(
-                    "Duplicate protocolo.",
-                    $"There is already a DFD for protocolo {protocolo} that is not cancelled.",
-                    new Dictionary<string, object?> { ["code"] = "duplicate_protocolo", ["protocolo"] = protocolo });
+                return ApiProblems.Conflict(conflict.Code, conflict.Title, conflict.Detail, conflict.Extensions);
             }
 
             throw;
@@ -166,10 +167,11 @@ internal static class SubmitEndpoint
 
         if (existing.RequestHash is null || !CryptographicOperations.FixedTimeEquals(existing.RequestHash, requestHash))
         {
-            return Problems.Conflict(
-                "Idempotency-Key already used for a different request.",
-                "Use a new Idempotency-Key for a different submission.",
-                new Dictionary<string, object?> { ["code"] = "idempotency_key_reused", ["submissionId"] = existing.Id });
+            return ApiProblems.Conflict(
+                ApiProblems.IdempotencyKeyReused,
+                "Idempotency-Key já usada para outra requisição.",
+                "Use uma nova Idempotency-Key para uma submissão diferente.",
+                new Dictionary<string, object?> { ["submissionId"] = existing.Id });
         }
 
         var headers = request.HttpContext.Response.Headers;

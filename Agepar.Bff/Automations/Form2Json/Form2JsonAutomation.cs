@@ -9,32 +9,26 @@ namespace Agepar.Bff.Automations.Form2Json;
 /// The reference automation (the original portal's form2json 1.0.0): a small form is validated, normalized and
 /// returned as a JSON document, downloadable as <c>&lt;nome&gt;_&lt;data&gt;.json</c>.
 /// </summary>
-internal sealed class Form2JsonAutomation(TimeProvider clock) : IAutomation
+internal sealed class Form2JsonAutomation(TimeProvider clock) : Automation<Form2JsonInput>
 {
     public const string SlugValue = "form2json";
     private static readonly string[] Priorities = ["baixa", "media", "alta"];
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new(PayloadJson) { WriteIndented = true };
 
-    public string Slug => SlugValue;
+    public override string Slug => SlugValue;
 
-    public string Version => "1.0.0";
+    public override string Version => "1.0.0";
 
-    public string Title => "Formulário para JSON";
+    public override string Title => "Formulário para JSON";
 
-    public string Description => "Automação de referência: valida um formulário e gera o documento JSON normalizado.";
+    public override string Description => "Automação de referência: valida um formulário e gera o documento JSON normalizado.";
 
-    public IReadOnlyList<string> RequiredRoles { get; } = [RoleNames.AutomationsForm2Json, RoleNames.User];
+    public override IReadOnlyList<string> RequiredRoles { get; } = [RoleNames.AutomationsForm2Json, RoleNames.User];
 
-    public JsonElement InputSchema { get; } = Form2JsonSchema.Schema;
+    public override JsonElement InputSchema { get; } = Form2JsonSchema.Schema;
 
-    public AutomationValidation Validate(JsonElement input)
+    protected override Form2JsonInput? Read(JsonObjectReader form)
     {
-        var errors = new ValidationErrors();
-        if (JsonObjectReader.ForRoot(input, errors) is not { } form)
-        {
-            return AutomationValidation.Invalid(errors.ToDictionary());
-        }
-
         var nome = form.String("nome", required: true, maxLength: 200);
         var email = form.Email("email", required: true);
         var departamento = form.String("departamento", required: false, maxLength: 200);
@@ -43,37 +37,31 @@ internal sealed class Form2JsonAutomation(TimeProvider clock) : IAutomation
         var aceitaTermos = form.Boolean("aceitaTermos", required: true);
         if (aceitaTermos == false)
         {
-            form.Add("aceitaTermos", "The terms must be accepted.");
+            form.Add("aceitaTermos", "Os termos devem ser aceitos.");
         }
 
-        var itens = new JsonArray();
+        var itens = new List<Form2JsonItem>();
+        var complete = true;
         foreach (var item in form.Objects("itens", minItems: 0, maxItems: 100))
         {
             var descricao = item.String("descricao", required: true, maxLength: 500);
             var quantidade = item.Decimal("quantidade", required: true, min: 0, max: 1_000_000_000, maxDecimals: 3);
             item.RejectUnknown();
-            itens.Add(new JsonObject { ["descricao"] = descricao, ["quantidade"] = quantidade });
+            if (descricao is null || quantidade is not { } q)
+            {
+                complete = false;
+                continue;
+            }
+
+            itens.Add(new Form2JsonItem(descricao, q));
         }
 
-        form.RejectUnknown();
-        if (!errors.IsEmpty)
-        {
-            return AutomationValidation.Invalid(errors.ToDictionary());
-        }
-
-        return AutomationValidation.Valid(new JsonObject
-        {
-            ["nome"] = nome,
-            ["email"] = email,
-            ["departamento"] = departamento,
-            ["prioridade"] = prioridade,
-            ["data"] = data!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            ["aceitaTermos"] = true,
-            ["itens"] = itens,
-        });
+        return complete && nome is not null && email is not null && data is { } day && aceitaTermos == true
+            ? new Form2JsonInput(nome, email, departamento, prioridade, day, AceitaTermos: true, itens)
+            : null;
     }
 
-    public Task<AutomationOutput> ProcessAsync(AutomationJob job, CancellationToken cancellationToken)
+    protected override Task<AutomationOutput> ProcessAsync(Form2JsonInput input, AutomationJob job, CancellationToken cancellationToken)
     {
         var generatedAt = clock.GetUtcNow();
         var metadata = new JsonObject
@@ -83,13 +71,11 @@ internal sealed class Form2JsonAutomation(TimeProvider clock) : IAutomation
             ["submissionId"] = job.SubmissionId,
             ["actor"] = new JsonObject { ["name"] = job.ActorName, ["email"] = job.ActorEmail },
         };
-        var document = JsonNode.Parse(job.Payload.GetRawText())!.AsObject();
+        var document = JsonSerializer.SerializeToNode(input, PayloadJson)!.AsObject();
         document["metadata"] = metadata;
 
-        var nome = job.Payload.GetProperty("nome").GetString() ?? "";
-        var data = job.Payload.GetProperty("data").GetString() ?? "";
         var file = new AutomationFile(
-            $"{FileNames.Slugify(nome)}_{data}.json",
+            $"{FileNames.Slugify(input.Nome)}_{input.Data:yyyy-MM-dd}.json",
             "application/json",
             JsonSerializer.SerializeToUtf8Bytes(document, Indented));
 
@@ -97,7 +83,7 @@ internal sealed class Form2JsonAutomation(TimeProvider clock) : IAutomation
         {
             ["engine"] = metadata["engine"]!.DeepClone(),
             ["geradoEm"] = generatedAt,
-            ["itens"] = job.Payload.GetProperty("itens").GetArrayLength(),
+            ["itens"] = input.Itens.Count,
             ["document"] = document.DeepClone(),
         };
         return Task.FromResult(new AutomationOutput(result, file));

@@ -16,7 +16,7 @@ internal static class Form2JsonSchema
             "nome": { "type": "string", "minLength": 1, "maxLength": 200 },
             "email": { "type": "string", "format": "email", "maxLength": 254 },
             "departamento": { "type": ["string", "null"], "maxLength": 200 },
-            "prioridade": { "enum": ["baixa", "media", "alta"], "default": "media" },
+            "prioridade": { "enum": ["baixa", "media", "alta", null], "default": "media", "description": "Sem diferenciar maiúsculas; ausente ou null: media" },
             "data": { "type": "string", "description": "dd/MM/yyyy ou yyyy-MM-dd", "pattern": "^(\\d{2}/\\d{2}/\\d{4}|\\d{4}-\\d{2}-\\d{2})$" },
             "aceitaTermos": { "const": true },
             "itens": {

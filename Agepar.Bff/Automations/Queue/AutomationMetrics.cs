@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Agepar.Bff.Infrastructure;
 
 namespace Agepar.Bff.Automations.Queue;
 
 /// <summary>Meter and activity source of the submission worker (names registered in ServiceDefaults: <c>Agepar.Bff</c>).</summary>
 internal sealed class AutomationMetrics
 {
-    public const string Name = "Agepar.Bff";
+    public const string Name = BffTelemetry.Name;
 
     public static readonly ActivitySource ActivitySource = new(Name);
 

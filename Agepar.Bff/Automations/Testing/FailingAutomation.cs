@@ -9,21 +9,21 @@ namespace Agepar.Bff.Automations.Testing;
 /// on purpose for its first <c>falhas</c> attempts (default: always), so the retry/back-off/error path can be
 /// exercised end to end. Any signed-in user may use it.
 /// </summary>
-internal sealed class FailingAutomation : IAutomation
+internal sealed class FailingAutomation : Automation<FailingInput>
 {
     public const string SlugValue = "test-failing";
 
-    public string Slug => SlugValue;
+    public override string Slug => SlugValue;
 
-    public string Version => "0.0.1";
+    public override string Version => "0.0.1";
 
-    public string Title => "Teste: falha de propósito";
+    public override string Title => "Teste: falha de propósito";
 
-    public string Description => "Somente em testes: falha nas primeiras N tentativas.";
+    public override string Description => "Somente em testes: falha nas primeiras N tentativas.";
 
-    public IReadOnlyList<string> RequiredRoles { get; } = [];
+    public override IReadOnlyList<string> RequiredRoles { get; } = [];
 
-    public JsonElement InputSchema { get; } = JsonDocument.Parse("""
+    public override JsonElement InputSchema { get; } = JsonDocument.Parse("""
         {
           "$schema": "https://json-schema.org/draft/2020-12/schema",
           "type": "object",
@@ -32,24 +32,12 @@ internal sealed class FailingAutomation : IAutomation
         }
         """).RootElement.Clone();
 
-    public AutomationValidation Validate(JsonElement input)
-    {
-        var errors = new ValidationErrors();
-        if (JsonObjectReader.ForRoot(input, errors) is not { } form)
-        {
-            return AutomationValidation.Invalid(errors.ToDictionary());
-        }
+    protected override FailingInput? Read(JsonObjectReader form) =>
+        new(form.Integer("falhas", required: false, min: 0, max: 100) ?? 100);
 
-        var failures = form.Integer("falhas", required: false, min: 0, max: 100) ?? 100;
-        form.RejectUnknown();
-        return errors.IsEmpty
-            ? AutomationValidation.Valid(new JsonObject { ["falhas"] = failures })
-            : AutomationValidation.Invalid(errors.ToDictionary());
-    }
-
-    public Task<AutomationOutput> ProcessAsync(AutomationJob job, CancellationToken cancellationToken)
+    protected override Task<AutomationOutput> ProcessAsync(FailingInput input, AutomationJob job, CancellationToken cancellationToken)
     {
-        var failures = job.Payload.GetProperty("falhas").GetInt32();
+        var failures = input.Falhas;
         if (job.Attempt <= failures)
         {
             throw new AutomationException($"Falha proposital na tentativa {job.Attempt}.");
@@ -58,3 +46,6 @@ internal sealed class FailingAutomation : IAutomation
         return Task.FromResult(new AutomationOutput(new JsonObject { ["succeededOnAttempt"] = job.Attempt }));
     }
 }
+
+/// <summary>The input of test-failing: how many attempts fail.</summary>
+internal sealed record FailingInput(int Falhas);

@@ -10,21 +10,21 @@ namespace Agepar.Bff.Automations.Testing;
 /// that hung in a worker that then died. A test kills the worker process while it holds the lease and watches another
 /// replica reclaim and complete the submission. Any signed-in user may use it.
 /// </summary>
-internal sealed class SlowAutomation : IAutomation
+internal sealed class SlowAutomation : Automation<SlowInput>
 {
     public const string SlugValue = "test-slow";
 
-    public string Slug => SlugValue;
+    public override string Slug => SlugValue;
 
-    public string Version => "0.0.1";
+    public override string Version => "0.0.1";
 
-    public string Title => "Teste: processamento lento";
+    public override string Title => "Teste: processamento lento";
 
-    public string Description => "Somente em testes: a primeira tentativa leva N segundos.";
+    public override string Description => "Somente em testes: a primeira tentativa leva N segundos.";
 
-    public IReadOnlyList<string> RequiredRoles { get; } = [];
+    public override IReadOnlyList<string> RequiredRoles { get; } = [];
 
-    public JsonElement InputSchema { get; } = JsonDocument.Parse("""
+    public override JsonElement InputSchema { get; } = JsonDocument.Parse("""
         {
           "$schema": "https://json-schema.org/draft/2020-12/schema",
           "type": "object",
@@ -33,24 +33,12 @@ internal sealed class SlowAutomation : IAutomation
         }
         """).RootElement.Clone();
 
-    public AutomationValidation Validate(JsonElement input)
-    {
-        var errors = new ValidationErrors();
-        if (JsonObjectReader.ForRoot(input, errors) is not { } form)
-        {
-            return AutomationValidation.Invalid(errors.ToDictionary());
-        }
+    protected override SlowInput? Read(JsonObjectReader form) =>
+        new(form.Integer("segundos", required: false, min: 0, max: 60) ?? 5);
 
-        var seconds = form.Integer("segundos", required: false, min: 0, max: 60) ?? 5;
-        form.RejectUnknown();
-        return errors.IsEmpty
-            ? AutomationValidation.Valid(new JsonObject { ["segundos"] = seconds })
-            : AutomationValidation.Invalid(errors.ToDictionary());
-    }
-
-    public async Task<AutomationOutput> ProcessAsync(AutomationJob job, CancellationToken cancellationToken)
+    protected override async Task<AutomationOutput> ProcessAsync(SlowInput input, AutomationJob job, CancellationToken cancellationToken)
     {
-        var seconds = job.Payload.GetProperty("segundos").GetInt32();
+        var seconds = input.Segundos;
         if (job.Attempt == 1)
         {
             await Task.Delay(TimeSpan.FromSeconds(seconds), cancellationToken);
@@ -59,3 +47,6 @@ internal sealed class SlowAutomation : IAutomation
         return new AutomationOutput(new JsonObject { ["completedOnAttempt"] = job.Attempt, ["segundos"] = seconds });
     }
 }
+
+/// <summary>The input of test-slow: how long the first attempt takes.</summary>
+internal sealed record SlowInput(int Segundos);

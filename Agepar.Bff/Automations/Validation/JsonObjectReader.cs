@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Agepar.Bff.Infrastructure;
 
 namespace Agepar.Bff.Automations.Validation;
 
@@ -29,13 +30,13 @@ internal sealed partial class JsonObjectReader
             }
             catch (InvalidOperationException)
             {
-                errors.Add(prefix.Length == 0 ? "$" : prefix, "A property name contains an invalid Unicode sequence.");
+                errors.Add(prefix.Length == 0 ? "$" : prefix, "Um nome de propriedade contém uma sequência Unicode inválida.");
                 continue;
             }
 
             if (!_properties.TryAdd(name, property.Value))
             {
-                errors.Add(PathOf(name), "Duplicate property.");
+                errors.Add(PathOf(name), "Propriedade repetida.");
             }
         }
     }
@@ -45,7 +46,7 @@ internal sealed partial class JsonObjectReader
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            errors.Add("$", "The body must be a JSON object.");
+            errors.Add("$", "O corpo deve ser um objeto JSON.");
             return null;
         }
 
@@ -68,7 +69,7 @@ internal sealed partial class JsonObjectReader
         {
             if (required)
             {
-                Add(name, "Required.");
+                Add(name, "Obrigatório.");
             }
 
             return null;
@@ -76,7 +77,7 @@ internal sealed partial class JsonObjectReader
 
         if (text.Length > maxLength)
         {
-            Add(name, $"At most {maxLength} characters.");
+            Add(name, $"No máximo {maxLength} caracteres.");
             return null;
         }
 
@@ -89,7 +90,7 @@ internal sealed partial class JsonObjectReader
         var text = String(name, required, 254);
         if (text is not null && !EmailPattern().IsMatch(text))
         {
-            Add(name, "Must be an e-mail address.");
+            Add(name, "Deve ser um endereço de e-mail.");
             return null;
         }
 
@@ -108,7 +109,7 @@ internal sealed partial class JsonObjectReader
         var match = allowed.FirstOrDefault(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase));
         if (match is null)
         {
-            Add(name, $"Must be one of: {string.Join(", ", allowed)}.");
+            Add(name, $"Deve ser um de: {string.Join(", ", allowed)}.");
         }
 
         return match;
@@ -125,7 +126,7 @@ internal sealed partial class JsonObjectReader
 
         if (!BrazilianFormats.TryParseDate(text, out var date))
         {
-            Add(name, "Must be a date as dd/MM/yyyy or yyyy-MM-dd.");
+            Add(name, "Deve ser uma data dd/MM/aaaa ou aaaa-MM-dd.");
             return null;
         }
 
@@ -145,7 +146,7 @@ internal sealed partial class JsonObjectReader
             return value.GetBoolean();
         }
 
-        Add(name, "Must be true or false.");
+        Add(name, "Deve ser true ou false.");
         return null;
     }
 
@@ -166,13 +167,13 @@ internal sealed partial class JsonObjectReader
         };
         if (parsed is not { } number)
         {
-            Add(name, "Must be a whole number.");
+            Add(name, "Deve ser um número inteiro.");
             return null;
         }
 
         if (number < min || number > max)
         {
-            Add(name, $"Must be between {min} and {max}.");
+            Add(name, $"Deve estar entre {min} e {max}.");
             return null;
         }
 
@@ -196,19 +197,19 @@ internal sealed partial class JsonObjectReader
         };
         if (parsed is not { } number)
         {
-            Add(name, "Must be a number (JSON number or Brazilian format such as \"1.234,56\").");
+            Add(name, "Deve ser um número (número JSON ou formato brasileiro, como \"1.234,56\").");
             return null;
         }
 
         if (number < min || number > max)
         {
-            Add(name, $"Must be between {BrazilianFormats.FormatDecimal(min, 0)} and {BrazilianFormats.FormatDecimal(max, 0)}.");
+            Add(name, $"Deve estar entre {BrazilianFormats.FormatDecimal(min, 0)} e {BrazilianFormats.FormatDecimal(max, 0)}.");
             return null;
         }
 
         if (number != Math.Round(number, maxDecimals))
         {
-            Add(name, $"At most {maxDecimals} decimal places.");
+            Add(name, $"No máximo {maxDecimals} casas decimais.");
             return null;
         }
 
@@ -226,14 +227,14 @@ internal sealed partial class JsonObjectReader
 
         if (value.ValueKind != JsonValueKind.Array)
         {
-            Add(name, "Must be a list.");
+            Add(name, "Deve ser uma lista.");
             return [];
         }
 
         var count = value.GetArrayLength();
         if (count < minItems || count > maxItems)
         {
-            Add(name, minItems > 0 ? $"Must have between {minItems} and {maxItems} items." : $"At most {maxItems} items.");
+            Add(name, minItems > 0 ? $"Deve ter entre {minItems} e {maxItems} itens." : $"No máximo {maxItems} itens.");
             return [];
         }
 
@@ -244,7 +245,7 @@ internal sealed partial class JsonObjectReader
             var path = $"{PathOf(name)}[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                _errors.Add(path, "Must be an object.");
+                _errors.Add(path, "Deve ser um objeto.");
                 continue;
             }
 
@@ -260,7 +261,7 @@ internal sealed partial class JsonObjectReader
         foreach (var name in _properties.Keys.Where(n => !_read.Contains(n)))
         {
             var shown = TextRules.Check(name, multiline: false) is null && name.Length <= 100 ? name : "(invalid property name)";
-            _errors.Add(PathOf(shown), "Unknown field.");
+            _errors.Add(PathOf(shown), "Campo desconhecido.");
         }
     }
 
@@ -277,7 +278,7 @@ internal sealed partial class JsonObjectReader
 
         if (required)
         {
-            Add(name, "Required.");
+            Add(name, "Obrigatório.");
         }
 
         return false;
@@ -288,7 +289,7 @@ internal sealed partial class JsonObjectReader
         text = "";
         if (value.ValueKind != JsonValueKind.String)
         {
-            Add(name, "Must be a string.");
+            Add(name, "Deve ser um texto (string JSON).");
             return false;
         }
 
@@ -298,7 +299,7 @@ internal sealed partial class JsonObjectReader
         }
         catch (InvalidOperationException)
         {
-            Add(name, "Contains an invalid Unicode sequence.");
+            Add(name, "Contém uma sequência Unicode inválida.");
             return false;
         }
 

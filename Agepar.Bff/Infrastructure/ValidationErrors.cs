@@ -1,4 +1,4 @@
-namespace Agepar.Bff.Automations.Validation;
+namespace Agepar.Bff.Infrastructure;
 
 /// <summary>Field errors collected while reading a payload, keyed by JSON path (<c>itens[2].quantidade</c>).</summary>
 internal sealed class ValidationErrors

@@ -1,4 +1,4 @@
-namespace Agepar.Bff.Automations.Validation;
+namespace Agepar.Bff.Infrastructure;
 
 /// <summary>What a text field may contain.</summary>
 internal static class TextRules
@@ -22,7 +22,7 @@ internal static class TextRules
 
             if (char.IsSurrogate(c))
             {
-                return "Contains an invalid Unicode sequence.";
+                return "Contém uma sequência Unicode inválida.";
             }
 
             if (multiline && c is '\n' or '\r' or '\t')
@@ -33,8 +33,8 @@ internal static class TextRules
             if (char.IsControl(c) || (!multiline && c is '\u2028' or '\u2029'))
             {
                 return multiline
-                    ? "Contains control characters (only tab and line breaks are allowed)."
-                    : "Contains control characters or line breaks.";
+                    ? "Contém caracteres de controle (só tabulação e quebras de linha são permitidas)."
+                    : "Contém caracteres de controle ou quebras de linha.";
             }
         }
 

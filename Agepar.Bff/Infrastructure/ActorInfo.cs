@@ -1,4 +1,4 @@
-namespace Agepar.Bff.Control;
+namespace Agepar.Bff.Infrastructure;
 
 /// <summary>
 /// Who acted: the user id and the name/e-mail snapshot taken at the time; in the audit panel also the CPF snapshot,

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Agepar.Bff.Automations.Validation;
 
-namespace Agepar.Bff.Control;
+namespace Agepar.Bff.Infrastructure;
 
 /// <summary>Parses and checks query-string filters, naming each bad one (never a 500 for a hostile query string).</summary>
 internal static class FilterParsing
@@ -23,7 +22,7 @@ internal static class FilterParsing
         value = value.Trim();
         if (value.Length > maxLength)
         {
-            errors.Add(name, $"At most {maxLength} characters.");
+            errors.Add(name, $"No máximo {maxLength} caracteres.");
             return null;
         }
 
@@ -36,7 +35,7 @@ internal static class FilterParsing
         var text = Text(name, value, 100, errors);
         if (text is not null && !allowed.Contains(text, StringComparer.Ordinal))
         {
-            errors.Add(name, $"Must be one of: {string.Join(", ", allowed)}.");
+            errors.Add(name, $"Deve ser um de: {string.Join(", ", allowed)}.");
             return null;
         }
 
@@ -75,7 +74,7 @@ internal static class FilterParsing
             return instant.ToUniversalTime();
         }
 
-        errors.Add(name, "Must be an ISO 8601 date (2026-03-01) or date-time (2026-03-01T12:00:00Z) between 0001-01-01 and 9999-12-31 UTC.");
+        errors.Add(name, "Deve ser uma data ISO 8601 (2026-03-01) ou data e hora (2026-03-01T12:00:00Z) entre 0001-01-01 e 9999-12-31 UTC.");
         return null;
     }
 
@@ -92,7 +91,7 @@ internal static class FilterParsing
 
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > max)
         {
-            errors.Add("limit", $"Must be a whole number between 1 and {max}.");
+            errors.Add("limit", $"Deve ser um número inteiro entre 1 e {max}.");
             return defaultValue;
         }
 

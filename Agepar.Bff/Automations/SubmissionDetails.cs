@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Agepar.Bff.Control;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace Agepar.Bff.Automations.Endpoints;
+namespace Agepar.Bff.Automations;
 
 /// <summary>One submission in full: payload, queue state, result, error and files.</summary>
 internal sealed record SubmissionDetails(

@@ -1,14 +1,46 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
-namespace Agepar.Bff.Control;
+namespace Agepar.Bff.Infrastructure;
 
 /// <summary>
-/// Opaque keyset cursors: base64url of (version, timestamp in microseconds, id). The timestamp has PostgreSQL's
-/// precision, so the next page continues exactly after the last row (<c>WHERE (at, id) &lt; (@at, @id)</c>).
+/// The one cursor codec of every listing (audits, submissions, my submissions, users): base64url of (version,
+/// timestamp in microseconds, id). The timestamp has PostgreSQL's precision, so the next page continues exactly after
+/// the last row (<c>WHERE (at, id) &lt; (@at, @id)</c>). Decoding checks length, version and the timestamp's range,
+/// so no string — garbage, base64 of garbage, an out-of-range instant — can throw; the caller answers 400 through
+/// <see cref="PageRequest"/>. Cursors are not signed: a hand-made cursor can only move the start of a page inside the
+/// rows the caller's filters and rights already allow.
 /// </summary>
 internal static class KeysetCursor
 {
+    public static string Encode<TKey>(KeysetPosition<TKey> position)
+        where TKey : struct =>
+        position.Id switch
+        {
+            long id => Encode(position.At, id),
+            Guid id => Encode(position.At, id),
+            _ => throw new NotSupportedException($"No cursor for a {typeof(TKey).Name} key."),
+        };
+
+    public static bool TryDecode<TKey>(string? cursor, out KeysetPosition<TKey> position)
+        where TKey : struct
+    {
+        position = default;
+        if (typeof(TKey) == typeof(long) && TryDecode(cursor, out var at, out long longId))
+        {
+            position = new KeysetPosition<TKey>(at, (TKey)(object)longId);
+            return true;
+        }
+
+        if (typeof(TKey) == typeof(Guid) && TryDecode(cursor, out at, out Guid guidId))
+        {
+            position = new KeysetPosition<TKey>(at, (TKey)(object)guidId);
+            return true;
+        }
+
+        return false;
+    }
+
     private const byte Version = 1;
 
     public static string Encode(DateTimeOffset at, long id)
