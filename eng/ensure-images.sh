@@ -79,6 +79,11 @@ ensure_backup() {
   current "$backup_image" backup || want_backup="$backup_image"
   current "$azurite_image" azurite || want_azurite="$azurite_image"
   if [ "$want_backup$want_azurite" != -- ]; then
+    # The Azurite image is assembled with the host's npm (the package from the npm registry): Debian's npm if missing.
+    if [ "$want_azurite" != - ] && ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ]; then
+      log "installing Debian's npm (one time) to assemble the Azurite image"
+      apt_update_once; DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >&2 || true
+    fi
     if [ "$(id -u)" = 0 ] && [ -r /etc/debian_version ] && command -v npm >/dev/null; then
       log "building the backup and Azurite images ($want_backup $want_azurite)"
       "$here/build-images.sh" "$engine" - - - - "$want_backup" "$want_azurite" >&2
