@@ -32,11 +32,11 @@ public sealed class CsvExportTests(AgeparAppFixture fixture)
         var records = ParseCsv(Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3));
 
         Assert.Equal(
-            ["id", "occurred_at", "actor_user_id", "actor_name", "actor_email", "action", "kind", "object_type", "object_id", "outcome", "ip", "user_agent", "trace_id", "metadata"],
+            ["id", "occurred_at", "actor_user_id", "actor_name", "actor_email", "action", "kind", "object_type", "object_id", "outcome", "ip", "user_agent", "trace_id", "metadata", "actor_cpf"],
             records[0]);
         Assert.Equal(3, records.Count); // header + the two failures, newest first
         Assert.Equal(["o2", "o1"], records.Skip(1).Select(r => r[8]));
-        Assert.All(records.Skip(1), r => Assert.Equal(14, r.Count));
+        Assert.All(records.Skip(1), r => Assert.Equal(15, r.Count));
         Assert.Equal("Maria, a \"Brava\"", records[1][3]);
         Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"click\")", records[2][3]);
         Assert.Equal("{\"error\": \"x, \\\"y\\\"\\nz\"}", records[2][13]);
@@ -127,10 +127,10 @@ public sealed class CsvExportTests(AgeparAppFixture fixture)
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]); // UTF-8 BOM
         var sheet = ParseCsv(Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3), ';');
         var header = sheet[0];
-        Assert.Equal(14, header.Count);
+        Assert.Equal(15, header.Count);
         var userAgentColumn = header.IndexOf("user_agent");
         var metadata = header.IndexOf("metadata");
-        Assert.All(sheet, row => Assert.Equal(14, row.Count)); // nothing split a record into more cells
+        Assert.All(sheet, row => Assert.Equal(15, row.Count)); // nothing split a record into more cells
         Assert.All(sheet.SelectMany(row => row), cell =>
             Assert.False(cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r', $"a cell starts with a formula character: {cell}"));
 
