@@ -23,9 +23,10 @@ internal static class PanelQueries
                 where.Bind(command);
                 command.Parameters.AddWithValue("limit", limit + 1);
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                var rows = AuditQueries.Rows(reader);
                 while (await reader.ReadAsync(ct))
                 {
-                    items.Add(AuditQueries.Read(reader));
+                    items.Add(AuditQueries.Item(rows(reader)));
                 }
             }
 
@@ -57,9 +58,10 @@ internal static class PanelQueries
                 where.Bind(command);
                 command.Parameters.AddWithValue("limit", limit + 1);
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                var rows = SubmissionQueries.Rows(reader);
                 while (await reader.ReadAsync(ct))
                 {
-                    items.Add(SubmissionQueries.Read(reader));
+                    items.Add(SubmissionQueries.Item(rows(reader)));
                 }
             }
 

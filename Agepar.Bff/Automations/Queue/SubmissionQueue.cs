@@ -1,8 +1,8 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agepar.Bff.Audits;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Submissions;
@@ -57,9 +57,9 @@ internal sealed class SubmissionQueue(
                started_at = coalesce(s.started_at, now())
           FROM c
          WHERE s.id = c.id
-        RETURNING s.id, s.kind, s.kind_version, s.payload::text, s.attempts, s.max_attempts,
+        RETURNING s.id, s.kind, s.kind_version, s.payload::text AS payload, s.attempts, s.max_attempts,
                   s.actor_user_id, s.actor_name, s.actor_email, s.actor_cpf, s.created_at,
-                  c.previous_status = 'running', c.previous_owner
+                  c.previous_status = 'running' AS reclaimed, c.previous_owner
         """;
 
     private const string LeaseGuard = "id = @id AND status = 'running' AND lease_owner = @owner AND attempts = @attempt";
@@ -85,15 +85,15 @@ internal sealed class SubmissionQueue(
                 command.Parameters.Add(new NpgsqlParameter("limit", limit));
                 command.Parameters.Add(new NpgsqlParameter("in_flight", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = inFlight.ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                var parse = SqlRows.Parser<ClaimRow>(reader);
                 while (await reader.ReadAsync(ct))
                 {
-                    using var payload = JsonDocument.Parse(reader.GetString(3));
+                    var row = parse(reader);
+                    using var payload = JsonDocument.Parse(row.Payload);
                     claimed.Add(new ClaimedSubmission(
-                        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), payload.RootElement.Clone(),
-                        reader.GetInt32(4), reader.GetInt32(5), reader.GetGuid(6),
-                        NullableString(reader, 7), NullableString(reader, 8), NullableString(reader, 9),
-                        reader.GetFieldValue<DateTimeOffset>(10), reader.GetBoolean(11)));
-                    previousOwners.Add(NullableString(reader, 12));
+                        row.Id, row.Kind, row.KindVersion, payload.RootElement.Clone(), row.Attempts, row.MaxAttempts,
+                        row.ActorUserId, row.ActorName, row.ActorEmail, row.ActorCpf, new DateTimeOffset(row.CreatedAt, TimeSpan.Zero), row.Reclaimed));
+                    previousOwners.Add(row.PreviousOwner);
                 }
             }
 
@@ -277,5 +277,34 @@ internal sealed class SubmissionQueue(
         command.Parameters.Add(new NpgsqlParameter("attempt", job.Attempt));
     }
 
-    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    /// <summary>A row of the claim's RETURNING list, mapped by column name (<see cref="SqlRows"/>).</summary>
+    private sealed class ClaimRow
+    {
+        public Guid Id { get; set; }
+
+        public string Kind { get; set; } = "";
+
+        public string KindVersion { get; set; } = "";
+
+        public string Payload { get; set; } = "";
+
+        public int Attempts { get; set; }
+
+        public int MaxAttempts { get; set; }
+
+        public Guid ActorUserId { get; set; }
+
+        public string? ActorName { get; set; }
+
+        public string? ActorEmail { get; set; }
+
+        public string? ActorCpf { get; set; }
+
+        /// <summary>timestamptz, read by Npgsql as a UTC <see cref="DateTime"/>.</summary>
+        public DateTime CreatedAt { get; set; }
+
+        public bool Reclaimed { get; set; }
+
+        public string? PreviousOwner { get; set; }
+    }
 }
