@@ -251,6 +251,9 @@ internal sealed class SubmissionQueue(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgeparDbContext>();
+        // No SAVEPOINT/RELEASE around SaveChanges (two more statements per transaction): a failure here never
+        // continues the transaction, the execution strategy rolls it back and retries the whole unit.
+        db.Database.AutoSavepointsEnabled = false;
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
