@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Data.Common;
 using Agepar.Bff.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
@@ -12,7 +13,7 @@ internal static class AuditQueries
 
     public const string Columns =
         "a.id, a.occurred_at, a.actor_user_id, a.actor_name, a.actor_email, a.action, a.kind, a.object_type, a.object_id, " +
-        "a.outcome, host(a.ip), a.user_agent, a.trace_id, a.metadata::text, a.actor_cpf_encrypted, a.actor_cpf_hmac";
+        "a.outcome, host(a.ip) AS ip, a.user_agent, a.trace_id, a.metadata::text AS metadata, a.actor_cpf_encrypted, a.actor_cpf_hmac";
 
     /// <summary>
     /// What <c>?text=</c> searches, as one expression so that a trigram index on exactly this expression can serve it
@@ -90,36 +91,86 @@ internal static class AuditQueries
     public static string Select(SqlWhere where, bool limited) =>
         $"SELECT {Columns}\n  FROM {From}\n {where.Sql}\n ORDER BY a.occurred_at DESC, a.id DESC" + (limited ? "\n LIMIT @limit" : "");
 
-    public static AuditItem Read(NpgsqlDataReader reader, CpfView cpf)
+    /// <summary>Maps the rows of <see cref="Select"/> by column name; take one per result and call it per row.</summary>
+    public static Func<DbDataReader, AuditRow> Rows(DbDataReader reader) => SqlRows.Parser<AuditRow>(reader);
+
+    public static AuditItem Item(AuditRow row, CpfView cpf)
     {
-        using var metadata = JsonDocument.Parse(reader.GetString(13));
+        using var metadata = JsonDocument.Parse(row.Metadata);
         return new AuditItem(
-            reader.GetInt64(0),
-            reader.GetFieldValue<DateTimeOffset>(1),
-            new ActorInfo(reader.IsDBNull(2) ? null : reader.GetGuid(2), Text(reader, 3), Text(reader, 4), cpf.Read(reader, 14)),
-            reader.GetString(5),
-            Text(reader, 6),
-            Text(reader, 7),
-            Text(reader, 8),
-            reader.GetString(9),
-            Text(reader, 10),
-            Text(reader, 11),
-            Text(reader, 12),
+            row.Id,
+            row.At,
+            new ActorInfo(row.ActorUserId, row.ActorName, row.ActorEmail, cpf.Of(row.ActorCpfEncrypted, row.ActorCpfHmac)),
+            row.Action,
+            row.Kind,
+            row.ObjectType,
+            row.ObjectId,
+            row.Outcome,
+            row.Ip,
+            row.UserAgent,
+            row.TraceId,
             metadata.RootElement.Clone());
     }
 
-    public static void WriteCsv(NpgsqlDataReader reader, CsvRowBuilder row, CpfView cpf)
+    /// <summary>One CSV record, in <see cref="CsvHeader"/> order (the actor CPF last, as the reader may see it).</summary>
+    public static void WriteCsv(AuditRow row, CsvRowBuilder csv, CpfView cpf)
     {
-        row.Add(reader.GetInt64(0));
-        row.Add(reader.GetFieldValue<DateTimeOffset>(1));
-        row.Add(reader.IsDBNull(2) ? null : reader.GetGuid(2).ToString());
-        for (var i = 3; i <= 13; i++)
-        {
-            row.Add(Text(reader, i));
-        }
-
-        row.Add(cpf.Read(reader, 14));
+        csv.Add(row.Id);
+        csv.Add(row.At);
+        csv.Add(row.ActorUserId);
+        csv.Add(row.ActorName);
+        csv.Add(row.ActorEmail);
+        csv.Add(row.Action);
+        csv.Add(row.Kind);
+        csv.Add(row.ObjectType);
+        csv.Add(row.ObjectId);
+        csv.Add(row.Outcome);
+        csv.Add(row.Ip);
+        csv.Add(row.UserAgent);
+        csv.Add(row.TraceId);
+        csv.Add(row.Metadata);
+        csv.Add(cpf.Of(row.ActorCpfEncrypted, row.ActorCpfHmac));
     }
+}
 
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+/// <summary>A row of <see cref="AuditQueries.Columns"/>, mapped by column name.</summary>
+internal sealed class AuditRow
+{
+    public long Id { get; set; }
+
+    /// <summary>timestamptz, read by Npgsql as a UTC <see cref="DateTime"/>.</summary>
+    public DateTime OccurredAt { get; set; }
+
+    public DateTimeOffset At => new(OccurredAt, TimeSpan.Zero);
+
+    public Guid? ActorUserId { get; set; }
+
+    public string? ActorName { get; set; }
+
+    public string? ActorEmail { get; set; }
+
+    public string Action { get; set; } = "";
+
+    public string? Kind { get; set; }
+
+    public string? ObjectType { get; set; }
+
+    public string? ObjectId { get; set; }
+
+    public string Outcome { get; set; } = "";
+
+    /// <summary><c>host(a.ip)</c>: the address without a prefix length.</summary>
+    public string? Ip { get; set; }
+
+    public string? UserAgent { get; set; }
+
+    public string? TraceId { get; set; }
+
+    /// <summary>The JSON as text.</summary>
+    public string Metadata { get; set; } = "{}";
+
+    /// <summary>The actor CPF's ciphertext and blind index (both null when the actor had none).</summary>
+    public byte[]? ActorCpfEncrypted { get; set; }
+
+    public byte[]? ActorCpfHmac { get; set; }
 }

@@ -129,23 +129,25 @@ internal static class ControlPanelApi
     private static Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportAuditsAsync(
         [AsParameters] AuditQueryParameters query, [AsParameters] CsvExportRequest export, [AsParameters] PanelRequest request) =>
         ExportAsync(export, request, query.Parse, filter => filter.Actor, "audits.csv", AuditQueries.CsvHeader,
-            (filter, actor, dialect) => new KeysetCsvExport<long>(
+            (filter, actor, dialect) => new KeysetCsvExport<AuditRow, long>(
                 request.Db, request.Options.Value, dialect,
                 () => AuditQueries.Where(filter, actor),
                 AuditQueries.After,
                 where => AuditQueries.Select(where, limited: true),
-                reader => (reader.GetFieldValue<DateTimeOffset>(1), reader.GetInt64(0)),
-                (reader, row) => AuditQueries.WriteCsv(reader, row, request.CpfView)));
+                AuditQueries.Rows,
+                row => (row.At, row.Id),
+                (row, csv) => AuditQueries.WriteCsv(row, csv, request.CpfView)));
 
     private static Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportSubmissionsAsync(
         [AsParameters] SubmissionQueryParameters query, [AsParameters] CsvExportRequest export, [AsParameters] PanelRequest request) =>
         ExportAsync(export, request, query.Parse, filter => filter.Actor, "submissions.csv", SubmissionQueries.CsvHeader,
-            (filter, actor, dialect) => new KeysetCsvExport<Guid>(
+            (filter, actor, dialect) => new KeysetCsvExport<SubmissionCsvRow, Guid>(
                 request.Db, request.Options.Value, dialect,
                 () => SubmissionQueries.Where(filter, actor),
                 SubmissionQueries.After,
                 where => SubmissionQueries.Select(where, limited: true, export: true),
-                reader => (reader.GetFieldValue<DateTimeOffset>(9), reader.GetGuid(0)),
+                SubmissionQueries.CsvRows,
+                row => (row.Created, row.Id),
                 SubmissionQueries.WriteCsv));
 
     /// <summary>

@@ -15,4 +15,8 @@ internal sealed class CpfView(CurrentUser viewer, CpfProtector protector)
         reader.IsDBNull(cipherOrdinal)
             ? null
             : CpfDisclosure.For(viewer, reader.GetFieldValue<byte[]>(cipherOrdinal), reader.GetFieldValue<byte[]>(cipherOrdinal + 1), protector);
+
+    /// <summary>The CPF from its ciphertext and blind index, read by name (null when the row has none).</summary>
+    public string? Of(byte[]? cipher, byte[]? hmac) =>
+        cipher is null || hmac is null ? null : CpfDisclosure.For(viewer, cipher, hmac, protector);
 }

@@ -6,8 +6,7 @@ namespace Agepar.Bff.Control;
 /// <summary>
 /// Streams an export batch by batch: the handler has read the first batch already (so a database error or a timeout
 /// still answers a ProblemDetails), then each batch is written and flushed after its connection went back to the pool,
-/// and the next one is read only once the client took the previous one. Memory stays at one batch whatever the row
-/// count. UTF-8 with a byte-order mark (so spreadsheet programs read the accents right), CRLF.
+/// while the next one is read (at most one read ahead). Memory stays at two batches whatever the row count. UTF-8 with a byte-order mark (so spreadsheet programs read the accents right), CRLF.
 /// An error after the first byte aborts the connection, so a client never mistakes a truncated file for a complete one.
 /// </summary>
 internal sealed partial class CsvExportResult(
@@ -36,12 +35,27 @@ internal sealed partial class CsvExportResult(
             head.Buffer.Append('\uFEFF');
             head.AddRow(header);
             await writer.WriteAsync(head.Buffer, cancellationToken);
-            for (var count = firstBatchRows; count > 0; count = await batches.ReadNextAsync(cancellationToken))
+            var count = firstBatchRows;
+            while (count > 0)
             {
-                // The batch's connection is back in the pool: a slow reader only holds this buffer.
-                await writer.WriteAsync(batches.Rows.Buffer, cancellationToken);
-                await writer.FlushAsync(cancellationToken);
+                // The batch's connection is back in the pool: a slow reader only holds this buffer and the next one.
+                // The next batch is read while this one is sent, so the database and the client work at the same time.
+                var sending = batches.Rows;
+                var next = batches.ReadNextAsync(cancellationToken);
+                try
+                {
+                    await writer.WriteAsync(sending.Buffer, cancellationToken);
+                    await writer.FlushAsync(cancellationToken);
+                }
+                catch
+                {
+                    // No read may outlive the request (it uses the request's DbContext): let it end, whatever its outcome.
+                    await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    throw;
+                }
+
                 rows += count;
+                count = await next;
             }
 
             await writer.FlushAsync(cancellationToken);

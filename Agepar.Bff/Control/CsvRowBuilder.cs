@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -12,6 +13,8 @@ namespace Agepar.Bff.Control;
 /// </summary>
 internal sealed class CsvRowBuilder(CsvDialect dialect)
 {
+    private static readonly SearchValues<char> QuoteTriggers = SearchValues.Create(",;\"\r\n\t");
+
     private bool _first = true;
 
     public CsvRowBuilder()
@@ -36,7 +39,27 @@ internal sealed class CsvRowBuilder(CsvDialect dialect)
     public void Add(long value)
     {
         Separator();
-        AppendField(Buffer, value.ToString(CultureInfo.InvariantCulture)); // a negative number would start with '-'
+        if (value < 0)
+        {
+            Buffer.Append('\''); // a negative number starts with '-': neutralized like any other field
+        }
+
+        // Formatted in place: no string per number (an export writes one per row).
+        Span<char> digits = stackalloc char[20];
+        value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+        Buffer.Append(digits[..written]);
+    }
+
+    /// <summary>A UUID in its usual form (<c>8-4-4-4-12</c> hex digits, never quoted or neutralized); empty when null.</summary>
+    public void Add(Guid? value)
+    {
+        Separator();
+        if (value is { } v)
+        {
+            Span<char> text = stackalloc char[36];
+            v.TryFormat(text, out var written);
+            Buffer.Append(text[..written]);
+        }
     }
 
     /// <summary>ISO 8601 UTC with microseconds (<c>2026-03-01T12:00:00.123456Z</c>); empty when null.</summary>
@@ -45,7 +68,9 @@ internal sealed class CsvRowBuilder(CsvDialect dialect)
         Separator();
         if (value is { } v)
         {
-            Buffer.Append(v.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
+            Span<char> text = stackalloc char[32];
+            v.UtcDateTime.TryFormat(text, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+            Buffer.Append(text[..written]);
         }
     }
 
@@ -75,7 +100,7 @@ internal sealed class CsvRowBuilder(CsvDialect dialect)
         }
 
         var neutralize = value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-        var quote = value.AsSpan().IndexOfAny(",;\"\r\n\t") >= 0;
+        var quote = value.AsSpan().ContainsAny(QuoteTriggers);
         if (quote)
         {
             buffer.Append('"');
@@ -86,14 +111,15 @@ internal sealed class CsvRowBuilder(CsvDialect dialect)
             buffer.Append('\'');
         }
 
-        foreach (var c in value)
+        // Whole runs between quotes at once (most fields have none), each quote doubled.
+        var rest = value.AsSpan();
+        for (var at = rest.IndexOf('"'); at >= 0; at = rest.IndexOf('"'))
         {
-            buffer.Append(c);
-            if (c == '"')
-            {
-                buffer.Append('"');
-            }
+            buffer.Append(rest[..(at + 1)]).Append('"');
+            rest = rest[(at + 1)..];
         }
+
+        buffer.Append(rest);
 
         if (quote)
         {

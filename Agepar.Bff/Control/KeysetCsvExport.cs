@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Agepar.Data;
 using Npgsql;
 
@@ -10,15 +11,16 @@ namespace Agepar.Bff.Control;
 /// A slow client therefore only ever holds memory (one batch), never a database connection. Each batch is its own
 /// snapshot; rows are never repeated or skipped because the keyset is unique and ordered.
 /// </summary>
-internal sealed class KeysetCsvExport<TKey>(
+internal sealed class KeysetCsvExport<TRow, TKey>(
     AgeparDbContext db,
     ControlPanelOptions options,
     CsvDialect dialect,
     Func<SqlWhere> where,
     Action<SqlWhere, DateTimeOffset, TKey> after,
     Func<SqlWhere, string> select,
-    Func<NpgsqlDataReader, (DateTimeOffset At, TKey Id)> keyOf,
-    Action<NpgsqlDataReader, CsvRowBuilder> writeRow) : ICsvBatches
+    Func<DbDataReader, Func<DbDataReader, TRow>> rows,
+    Func<TRow, (DateTimeOffset At, TKey Id)> keyOf,
+    Action<TRow, CsvRowBuilder> writeRow) : ICsvBatches
     where TKey : struct
 {
     /// <summary>A batch stops early past this many characters, so rows with large JSON keep memory bounded.</summary>
@@ -27,10 +29,15 @@ internal sealed class KeysetCsvExport<TKey>(
     private (DateTimeOffset At, TKey Id)? _last;
     private bool _done;
 
-    public CsvRowBuilder Rows { get; } = new(dialect);
+    // Two buffers taking turns: the previous batch may still be being sent while the next one is read.
+    private readonly CsvRowBuilder[] _buffers = [new(dialect), new(dialect)];
+    private int _turn;
+
+    public CsvRowBuilder Rows => _buffers[_turn];
 
     public async Task<int> ReadNextAsync(CancellationToken cancellationToken)
     {
+        _turn ^= 1;
         Rows.Clear();
         if (_done)
         {
@@ -49,20 +56,22 @@ internal sealed class KeysetCsvExport<TKey>(
             filter.Bind(command);
             command.Parameters.AddWithValue("limit", options.ExportBatchSize);
             await using var reader = await command.ExecuteReaderAsync(ct);
-            var rows = 0;
+            var parse = rows(reader);
+            var count = 0;
             while (await reader.ReadAsync(ct))
             {
-                _last = keyOf(reader);
-                writeRow(reader, Rows);
+                var row = parse(reader);
+                _last = keyOf(row);
+                writeRow(row, Rows);
                 Rows.EndRow();
-                rows++;
+                count++;
                 if (Rows.Buffer.Length >= MaxBatchChars)
                 {
-                    return (rows, true); // the rest of this batch is read again, after _last, by the next one
+                    return (count, true); // the rest of this batch is read again, after _last, by the next one
                 }
             }
 
-            return (rows, rows == options.ExportBatchSize);
+            return (count, count == options.ExportBatchSize);
         }, cancellationToken);
 
         _done = !full;

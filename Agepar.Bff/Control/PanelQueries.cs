@@ -24,9 +24,10 @@ internal static class PanelQueries
                 where.Bind(command);
                 command.Parameters.AddWithValue("limit", page.Limit + 1);
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                var rows = AuditQueries.Rows(reader);
                 while (await reader.ReadAsync(ct))
                 {
-                    items.Add(AuditQueries.Read(reader, cpf));
+                    items.Add(AuditQueries.Item(rows(reader), cpf));
                 }
             }
 
@@ -51,9 +52,10 @@ internal static class PanelQueries
                 where.Bind(command);
                 command.Parameters.AddWithValue("limit", page.Limit + 1);
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                var rows = SubmissionQueries.Rows(reader);
                 while (await reader.ReadAsync(ct))
                 {
-                    items.Add(SubmissionQueries.Read(reader));
+                    items.Add(SubmissionQueries.Item(rows(reader)));
                 }
             }
 

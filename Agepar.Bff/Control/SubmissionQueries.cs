@@ -1,5 +1,7 @@
 using Agepar.Bff.Infrastructure;
 using Npgsql;
+using System.Data.Common;
+using Agepar.Bff.Infrastructure;
 using NpgsqlTypes;
 
 namespace Agepar.Bff.Control;
@@ -14,7 +16,7 @@ internal static class SubmissionQueries
         "s.created_at, s.started_at, s.finished_at, s.error";
 
     /// <summary>The export adds the payload (JSON) as the last column.</summary>
-    public const string CsvColumns = Columns + ", s.payload::text";
+    public const string CsvColumns = Columns + ", s.payload::text AS payload";
 
     /// <summary>What <c>?text=</c> searches, as one expression a trigram index can serve (docs/automations.md, "Indexes").</summary>
     public const string SearchText =
@@ -73,36 +75,82 @@ internal static class SubmissionQueries
     public static string Select(SqlWhere where, bool limited, bool export = false) =>
         $"SELECT {(export ? CsvColumns : Columns)}\n  FROM {From}\n {where.Sql}\n ORDER BY s.created_at DESC, s.id DESC" + (limited ? "\n LIMIT @limit" : "");
 
-    public static PanelSubmission Read(NpgsqlDataReader reader) => new(
-        reader.GetGuid(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        new ActorInfo(reader.GetGuid(4), Text(reader, 5), Text(reader, 6)),
-        reader.GetInt32(7),
-        reader.GetInt32(8),
-        reader.GetFieldValue<DateTimeOffset>(9),
-        reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-        reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
-        Text(reader, 12));
+    /// <summary>Maps the rows of <see cref="Select"/> by column name; take one per result and call it per row.</summary>
+    public static Func<DbDataReader, SubmissionRow> Rows(DbDataReader reader) => SqlRows.Parser<SubmissionRow>(reader);
 
-    public static void WriteCsv(NpgsqlDataReader reader, CsvRowBuilder row)
+    /// <summary>Maps the rows of an export (<see cref="CsvColumns"/>) by column name.</summary>
+    public static Func<DbDataReader, SubmissionCsvRow> CsvRows(DbDataReader reader) => SqlRows.Parser<SubmissionCsvRow>(reader);
+
+    public static PanelSubmission Item(SubmissionRow row) => new(
+        row.Id,
+        row.Kind,
+        row.KindVersion,
+        row.Status,
+        new ActorInfo(row.ActorUserId, row.ActorName, row.ActorEmail),
+        row.Attempts,
+        row.MaxAttempts,
+        row.Created,
+        Utc(row.StartedAt),
+        Utc(row.FinishedAt),
+        row.Error);
+
+    /// <summary>One CSV record, in <see cref="CsvHeader"/> order.</summary>
+    public static void WriteCsv(SubmissionCsvRow row, CsvRowBuilder csv)
     {
-        row.Add(reader.GetGuid(0).ToString());
-        row.Add(reader.GetString(1));
-        row.Add(reader.GetString(2));
-        row.Add(reader.GetString(3));
-        row.Add(reader.GetGuid(4).ToString());
-        row.Add(Text(reader, 5));
-        row.Add(Text(reader, 6));
-        row.Add(reader.GetInt32(7));
-        row.Add(reader.GetInt32(8));
-        row.Add(reader.GetFieldValue<DateTimeOffset>(9));
-        row.Add(reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10));
-        row.Add(reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
-        row.Add(Text(reader, 12));
-        row.Add(Text(reader, 13));
+        csv.Add(row.Id);
+        csv.Add(row.Kind);
+        csv.Add(row.KindVersion);
+        csv.Add(row.Status);
+        csv.Add(row.ActorUserId);
+        csv.Add(row.ActorName);
+        csv.Add(row.ActorEmail);
+        csv.Add(row.Attempts);
+        csv.Add(row.MaxAttempts);
+        csv.Add(row.Created);
+        csv.Add(Utc(row.StartedAt));
+        csv.Add(Utc(row.FinishedAt));
+        csv.Add(row.Error);
+        csv.Add(row.Payload);
     }
 
-    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(v, TimeSpan.Zero) : null;
+}
+
+/// <summary>A row of <see cref="SubmissionQueries.Columns"/>, mapped by column name.</summary>
+internal class SubmissionRow
+{
+    public Guid Id { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string KindVersion { get; set; } = "";
+
+    public string Status { get; set; } = "";
+
+    public Guid ActorUserId { get; set; }
+
+    public string? ActorName { get; set; }
+
+    public string? ActorEmail { get; set; }
+
+    public int Attempts { get; set; }
+
+    public int MaxAttempts { get; set; }
+
+    /// <summary>timestamptz columns are read by Npgsql as UTC <see cref="DateTime"/>s.</summary>
+    public DateTime CreatedAt { get; set; }
+
+    public DateTimeOffset Created => new(CreatedAt, TimeSpan.Zero);
+
+    public DateTime? StartedAt { get; set; }
+
+    public DateTime? FinishedAt { get; set; }
+
+    public string? Error { get; set; }
+}
+
+/// <summary>A row of <see cref="SubmissionQueries.CsvColumns"/>: the page columns plus the payload (JSON as text).</summary>
+internal sealed class SubmissionCsvRow : SubmissionRow
+{
+    public string Payload { get; set; } = "{}";
 }

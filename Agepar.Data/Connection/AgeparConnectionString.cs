@@ -72,6 +72,10 @@ public static class AgeparConnectionString
             builder.MaxAutoPrepare = 0;
             builder.NoResetOnClose = true;
         }
+        else if (!options.ResetOnClose)
+        {
+            builder.NoResetOnClose = true;
+        }
 
         if (isProduction && builder.SslMode is not (SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull))
         {

@@ -54,6 +54,14 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool PgBouncer { get; set; }
 
+    /// <summary>
+    /// <c>DISCARD ALL</c> each time a pooled connection is reused (Npgsql's default). The BFF turns it off: it keeps no
+    /// session state (only <c>SET LOCAL</c>, transaction-scoped advisory locks; the same rule pgBouncer transaction mode
+    /// imposes), so the reset is pure cost, one more statement the server runs on every request. Always off with
+    /// <see cref="PgBouncer"/>.
+    /// </summary>
+    public bool ResetOnClose { get; set; } = true;
+
     /// <summary>Shown in pg_stat_activity (default: the service name).</summary>
     public string? ApplicationName { get; set; }
 }

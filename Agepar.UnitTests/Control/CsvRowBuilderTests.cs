@@ -49,6 +49,16 @@ public sealed class CsvRowBuilderTests
         Assert.Equal("a;\"b,c\";\"d;e\";'@x\r\n1\r\n", row.Buffer.ToString());
     }
 
+    [Fact]
+    public void Uuids_are_written_plain_and_null_is_empty()
+    {
+        var row = new CsvRowBuilder();
+        row.Add(Guid.Parse("01a24ca7-b7b9-7991-8c84-638ce97d2861"));
+        row.Add((Guid?)null);
+        row.Add(long.MinValue);
+        Assert.Equal("01a24ca7-b7b9-7991-8c84-638ce97d2861,,'-9223372036854775808", row.Buffer.ToString());
+    }
+
     [Theory]
     [InlineData(null, "comma")]
     [InlineData("", "comma")]

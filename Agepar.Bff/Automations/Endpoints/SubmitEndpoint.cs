@@ -93,6 +93,7 @@ internal static class SubmitEndpoint
         db.Submissions.Add(submission);
         request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Success, user, automation.Slug, "submission", submission.Id.ToString(),
             new { kindVersion = automation.Version, idempotencyKey });
+        db.Database.AutoSavepointsEnabled = false; // no SAVEPOINT/RELEASE: a failed insert ends the transaction anyway
         try
         {
             // A commit whose acknowledgement is lost (the connection drops after COMMIT) is retried by the execution

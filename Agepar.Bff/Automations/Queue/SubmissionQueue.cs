@@ -1,8 +1,8 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agepar.Bff.Audits;
+using Agepar.Bff.Infrastructure;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Protection;
@@ -58,9 +58,9 @@ internal sealed class SubmissionQueue(
                started_at = coalesce(s.started_at, now())
           FROM c
          WHERE s.id = c.id
-        RETURNING s.id, s.kind, s.kind_version, s.payload::text, s.attempts, s.max_attempts,
-                  s.actor_user_id, s.actor_name, s.actor_email, s.actor_cpf_encrypted, s.created_at,
-                  c.previous_status = 'running', c.previous_owner, s.actor_cpf_hmac
+        RETURNING s.id, s.kind, s.kind_version, s.payload::text AS payload, s.attempts, s.max_attempts,
+                  s.actor_user_id, s.actor_name, s.actor_email, s.actor_cpf_encrypted, s.actor_cpf_hmac, s.created_at,
+                  c.previous_status = 'running' AS reclaimed, c.previous_owner
         """;
 
     private const string LeaseGuard = "id = @id AND status = 'running' AND lease_owner = @owner AND attempts = @attempt";
@@ -86,16 +86,17 @@ internal sealed class SubmissionQueue(
                 command.Parameters.Add(new NpgsqlParameter("limit", limit));
                 command.Parameters.Add(new NpgsqlParameter("in_flight", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = inFlight.ToArray() });
                 await using var reader = await command.ExecuteReaderAsync(ct);
+                var parse = SqlRows.Parser<ClaimRow>(reader);
                 while (await reader.ReadAsync(ct))
                 {
-                    using var payload = JsonDocument.Parse(reader.GetString(3));
+                    var row = parse(reader);
+                    using var payload = JsonDocument.Parse(row.Payload);
                     claimed.Add(new ClaimedSubmission(
-                        reader.GetGuid(0), reader.GetString(1), reader.GetString(2), payload.RootElement.Clone(),
-                        reader.GetInt32(4), reader.GetInt32(5), reader.GetGuid(6),
-                        NullableString(reader, 7), NullableString(reader, 8),
-                        reader.IsDBNull(9) ? null : new SealedCpf(reader.GetFieldValue<byte[]>(9), reader.GetFieldValue<byte[]>(13)),
-                        reader.GetFieldValue<DateTimeOffset>(10), reader.GetBoolean(11)));
-                    previousOwners.Add(NullableString(reader, 12));
+                        row.Id, row.Kind, row.KindVersion, payload.RootElement.Clone(), row.Attempts, row.MaxAttempts,
+                        row.ActorUserId, row.ActorName, row.ActorEmail,
+                        row.ActorCpfEncrypted is null ? null : new SealedCpf(row.ActorCpfEncrypted, row.ActorCpfHmac!),
+                        new DateTimeOffset(row.CreatedAt, TimeSpan.Zero), row.Reclaimed));
+                    previousOwners.Add(row.PreviousOwner);
                 }
             }
 
@@ -253,6 +254,9 @@ internal sealed class SubmissionQueue(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgeparDbContext>();
+        // No SAVEPOINT/RELEASE around SaveChanges (two more statements per transaction): a failure here never
+        // continues the transaction, the execution strategy rolls it back and retries the whole unit.
+        db.Database.AutoSavepointsEnabled = false;
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
@@ -279,5 +283,37 @@ internal sealed class SubmissionQueue(
         command.Parameters.Add(new NpgsqlParameter("attempt", job.Attempt));
     }
 
-    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    /// <summary>A row of the claim's RETURNING list, mapped by column name (<see cref="SqlRows"/>).</summary>
+    private sealed class ClaimRow
+    {
+        public Guid Id { get; set; }
+
+        public string Kind { get; set; } = "";
+
+        public string KindVersion { get; set; } = "";
+
+        public string Payload { get; set; } = "";
+
+        public int Attempts { get; set; }
+
+        public int MaxAttempts { get; set; }
+
+        public Guid ActorUserId { get; set; }
+
+        public string? ActorName { get; set; }
+
+        public string? ActorEmail { get; set; }
+
+        /// <summary>The CPF's ciphertext and blind index (both null when the actor had none).</summary>
+        public byte[]? ActorCpfEncrypted { get; set; }
+
+        public byte[]? ActorCpfHmac { get; set; }
+
+        /// <summary>timestamptz, read by Npgsql as a UTC <see cref="DateTime"/>.</summary>
+        public DateTime CreatedAt { get; set; }
+
+        public bool Reclaimed { get; set; }
+
+        public string? PreviousOwner { get; set; }
+    }
 }
