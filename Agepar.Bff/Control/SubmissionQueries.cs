@@ -1,7 +1,6 @@
 using Agepar.Bff.Infrastructure;
 using Npgsql;
 using System.Data.Common;
-using Agepar.Bff.Infrastructure;
 using NpgsqlTypes;
 
 namespace Agepar.Bff.Control;
