@@ -110,22 +110,22 @@ internal static class RotateDataKeyCommand
             // A row written under the old key by a BFF not yet reconfigured is caught by the next pass.
             for (var pass = 1; ; pass++)
             {
-                    var (scanned, rewritten) = await RotateTableAsync(dataSource, protector, table, batchSize, output, ct);
-                    await output.WriteLineAsync($"  {table.Name}: pass {pass}: {scanned} row(s) with a CPF, {rewritten} re-encrypted");
-                    var left = await CountNotCurrentAsync(dataSource, protector, table, ct);
-                    if (left == 0)
-                    {
-                        break;
-                    }
+                var (scanned, rewritten) = await RotateTableAsync(dataSource, protector, table, batchSize, output, ct);
+                await output.WriteLineAsync($"  {table.Name}: pass {pass}: {scanned} row(s) with a CPF, {rewritten} re-encrypted");
+                var left = await CountNotCurrentAsync(dataSource, protector, table, ct);
+                if (left == 0)
+                {
+                    break;
+                }
 
-                    if (pass == 3)
-                    {
-                        await error.WriteLineAsync(
-                            $"rotate-data-key FAILED: {left} {table.Name} row(s) still not under the new key after {pass} passes: is a BFF still configured with the old key as data-encryption-key? Run again once every instance has the new key.");
-                        return ExitCodes.Failed;
-                    }
+                if (pass == 3)
+                {
+                    await error.WriteLineAsync(
+                        $"rotate-data-key FAILED: {left} {table.Name} row(s) still not under the new key after {pass} passes: is a BFF still configured with the old key as data-encryption-key? Run again once every instance has the new key.");
+                    return ExitCodes.Failed;
                 }
             }
+        }
 
         return null;
     }
