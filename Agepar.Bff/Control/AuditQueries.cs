@@ -1,7 +1,7 @@
-using System.Text.Json;
-using Npgsql;
 using System.Data.Common;
+using System.Text.Json;
 using Agepar.Bff.Infrastructure;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace Agepar.Bff.Control;

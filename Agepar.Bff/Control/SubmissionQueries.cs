@@ -1,6 +1,6 @@
-using Npgsql;
 using System.Data.Common;
 using Agepar.Bff.Infrastructure;
+using Npgsql;
 using NpgsqlTypes;
 
 namespace Agepar.Bff.Control;
