@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Data.Common;
+using System.Text.Json;
 using Agepar.Bff.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;

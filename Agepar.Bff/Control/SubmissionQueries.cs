@@ -1,6 +1,6 @@
+using System.Data.Common;
 using Agepar.Bff.Infrastructure;
 using Npgsql;
-using System.Data.Common;
 using NpgsqlTypes;
 
 namespace Agepar.Bff.Control;
@@ -45,10 +45,6 @@ internal static class SubmissionQueries
         {
             where.And($"lower(s.actor_email) = lower({where.Param(email)})");
         }
-        else if (actor?.CpfHmac is { } cpfHmac)
-        {
-            where.And($"s.actor_cpf_hmac = {where.Param(cpfHmac)}");
-        }
 
         if (filter.Since is { } since)
         {
@@ -62,7 +58,7 @@ internal static class SubmissionQueries
 
         if (filter.Text is { } text)
         {
-            where.And($"{SearchText} ILIKE {where.Param(LikePattern.Contains(text))}");
+            where.And($"{SearchText} ILIKE {where.Param(SqlWhere.Contains(text))}");
         }
 
         return where;
