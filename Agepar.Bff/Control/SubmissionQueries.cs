@@ -45,6 +45,10 @@ internal static class SubmissionQueries
         {
             where.And($"lower(s.actor_email) = lower({where.Param(email)})");
         }
+        else if (actor?.CpfHmac is { } cpfHmac)
+        {
+            where.And($"s.actor_cpf_hmac = {where.Param(cpfHmac)}");
+        }
 
         if (filter.Since is { } since)
         {
@@ -58,7 +62,7 @@ internal static class SubmissionQueries
 
         if (filter.Text is { } text)
         {
-            where.And($"{SearchText} ILIKE {where.Param(SqlWhere.Contains(text))}");
+            where.And($"{SearchText} ILIKE {where.Param(LikePattern.Contains(text))}");
         }
 
         return where;
