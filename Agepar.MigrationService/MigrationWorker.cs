@@ -124,7 +124,7 @@ internal sealed partial class MigrationWorker(
     /// <summary>The data-key state (written on first use), then the backfill of clear CPFs and the chain re-seal.</summary>
     private async Task ProtectCpfsAsync(CpfProtector protector, CancellationToken ct)
     {
-        await using var dataSource = NpgsqlDataSource.Create(AdminConnectionString());
+        await using var dataSource = OwnerRoleSession.CreateDataSource(AdminConnectionString());
         if (!await CpfBackfill.IsNeededAsync(dataSource, ct))
         {
             return;
@@ -140,7 +140,7 @@ internal sealed partial class MigrationWorker(
     /// </summary>
     private async Task CheckDataKeyAsync(CpfProtector protector, CancellationToken ct)
     {
-        await using var dataSource = NpgsqlDataSource.Create(AdminConnectionString());
+        await using var dataSource = OwnerRoleSession.CreateDataSource(AdminConnectionString());
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using (var exists = new NpgsqlCommand("SELECT to_regclass('public.data_key_state') IS NOT NULL", connection))
         {

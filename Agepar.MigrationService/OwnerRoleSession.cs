@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Agepar.Data;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
 
 namespace Agepar.MigrationService;
 
@@ -39,6 +40,26 @@ internal static class OwnerRoleSession
         command.CommandText = AssumeSql;
         command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// A data source for the migration service's own SQL (the CPF key check and backfill, the chain re-seal, the key
+    /// rotation) whose every session acts as the owner like the EF context's: <see cref="AssumeSql"/> when a physical
+    /// connection opens, and no reset on return to the pool (DISCARD ALL would drop the role; these sessions keep no
+    /// other state between uses).
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
+        builder.UsePhysicalConnectionInitializer(
+            connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = AssumeSql;
+                command.ExecuteNonQuery();
+            },
+            connection => AssumeAsync(connection, null, CancellationToken.None));
+        return builder.Build();
     }
 
     /// <summary>EF: <see cref="AssumeSql"/> on every connection the context opens (migrations, the partition call, the audit rows).</summary>

@@ -61,7 +61,7 @@ internal static class RotateDataKeyCommand
 
         try
         {
-            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            await using var dataSource = OwnerRoleSession.CreateDataSource(connectionString);
             await using (var connection = await dataSource.OpenConnectionAsync(ct))
             {
                 await DataKeyState.CheckAsync(connection, protector, ct);

@@ -23,9 +23,12 @@ public sealed class SqlRowsTests
             table.Columns.Add(column, typeof(string));
         }
 
+        table.Columns.Add("actor_cpf_hmac", typeof(byte[]));
+        table.Columns.Add("actor_cpf_encrypted", typeof(byte[]));
+
         var at = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
         table.Rows.Add("maria@agepar.pr.gov.br", "Maria", 42L, at, "auth.login", "success", DBNull.Value,
-            null, null, null, "10.0.0.1", "curl", "abc", "{}");
+            null, null, null, "10.0.0.1", "curl", "abc", "{}", DBNull.Value, DBNull.Value);
 
         using var reader = table.CreateDataReader();
         var parse = SqlRows.Parser<AuditRow>(reader);
@@ -38,6 +41,8 @@ public sealed class SqlRowsTests
         Assert.Null(row.ActorUserId);
         Assert.Equal(new DateTimeOffset(at), row.At);
         Assert.Equal("10.0.0.1", row.Ip);
+        Assert.Null(row.ActorCpfEncrypted);
+        Assert.Null(row.ActorCpfHmac);
     }
 
     [Fact]
