@@ -103,7 +103,7 @@ public sealed class CpfUpgradeTests(AgeparAppFixture fixture)
 
     private async Task<NpgsqlConnection> OpenAsync(string database)
     {
-        var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Admin, database));
+        var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Owner, database));
         await connection.OpenAsync();
         return connection;
     }

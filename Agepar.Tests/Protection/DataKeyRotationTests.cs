@@ -36,7 +36,7 @@ public sealed class DataKeyRotationTests(AgeparAppFixture fixture)
 
         // Users (the portal's Argon2 vector as password) and their audits, all under the old key.
         var cpfs = Enumerable.Range(0, Users).Select(_ => TestCpf.New()).ToList();
-        await using (var admin = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Admin, database)))
+        await using (var admin = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Owner, database)))
         {
             await admin.OpenAsync();
             foreach (var cpf in cpfs)
@@ -102,7 +102,7 @@ public sealed class DataKeyRotationTests(AgeparAppFixture fixture)
         // Every ciphertext is under the new key, the blind indexes are untouched, and the state names the new key.
         var newKeyId = new byte[CpfProtector.KeyIdSize];
         BinaryPrimitives.WriteInt32BigEndian(newKeyId, rotating.CurrentKeyId);
-        await using (var admin = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Admin, database)))
+        await using (var admin = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Owner, database)))
         {
             await admin.OpenAsync();
             await using var check = new NpgsqlCommand("""
