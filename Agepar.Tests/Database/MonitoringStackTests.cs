@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Agepar.Tests.Infrastructure;
 using Npgsql;
@@ -26,7 +25,7 @@ public sealed class MonitoringStackTests(AgeparAppFixture fixture)
         Assert.All(defined, alert => Assert.Contains(alert, loaded));
 
         // Both jobs are scraped successfully (the BFF's with the run's token), within a bounded wait.
-        var health = await PollAsync(prometheus, "/api/v1/targets", json =>
+        var health = await PrometheusApi.PollAsync(prometheus, "/api/v1/targets", json =>
         {
             var targets = json.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
                 .ToDictionary(t => t.GetProperty("labels").GetProperty("job").GetString()!, t => t.GetProperty("health").GetString());
@@ -34,11 +33,11 @@ public sealed class MonitoringStackTests(AgeparAppFixture fixture)
         });
         Assert.True(health.Ok, health.Last);
 
-        var up = await PollAsync(prometheus, "/api/v1/query?query=pg_up", json =>
+        var up = await PrometheusApi.PollAsync(prometheus, "/api/v1/query?query=pg_up", json =>
             json.GetProperty("data").GetProperty("result").EnumerateArray()
                 .Any(r => r.GetProperty("value")[1].GetString() == "1"));
         Assert.True(up.Ok, up.Last);
-        var bffMetric = await PollAsync(prometheus, "/api/v1/query?query=agepar_db_connections", json =>
+        var bffMetric = await PrometheusApi.PollAsync(prometheus, "/api/v1/query?query=agepar_db_connections", json =>
             json.GetProperty("data").GetProperty("result").GetArrayLength() > 0);
         Assert.True(bffMetric.Ok, bffMetric.Last);
     }
@@ -67,35 +66,5 @@ public sealed class MonitoringStackTests(AgeparAppFixture fixture)
     {
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<(bool Ok, string Last)> PollAsync(HttpClient client, string url, Func<JsonElement, bool> done)
-    {
-        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
-        var last = "";
-        while (!cts.IsCancellationRequested)
-        {
-            using var response = await client.GetAsync(url, CancellationToken.None);
-            last = await response.Content.ReadAsStringAsync(CancellationToken.None);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                using var json = JsonDocument.Parse(last);
-                if (done(json.RootElement))
-                {
-                    return (true, last);
-                }
-            }
-
-            try
-            {
-                await Task.Delay(1000, cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        return (false, last);
     }
 }

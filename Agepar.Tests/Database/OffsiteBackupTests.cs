@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agepar.Tests.Infrastructure;
@@ -129,7 +128,7 @@ public sealed partial class OffsiteBackupTests(AgeparAppFixture fixture)
 
         // Prometheus scrapes the outcome and the "last backup failed" rule fires.
         using var prometheus = fixture.App.CreateHttpClient("prometheus", "http");
-        var firing = await PollAsync(prometheus, "/api/v1/alerts", json => json.GetProperty("data").GetProperty("alerts").EnumerateArray()
+        var firing = await PrometheusApi.PollAsync(prometheus, "/api/v1/alerts", json => json.GetProperty("data").GetProperty("alerts").EnumerateArray()
             .Any(a => a.GetProperty("labels").GetProperty("alertname").GetString() == "AgeparBackupFailed"
                       && a.GetProperty("state").GetString() == "firing"));
         Assert.True(firing.Ok, firing.Last);
@@ -150,25 +149,6 @@ public sealed partial class OffsiteBackupTests(AgeparAppFixture fixture)
 
     private static Task<(int ExitCode, string Output)> ExecAsync(string container, params string[] command) =>
         ProcessRunner.RunAsync(ContainerEngine.Name, ["exec", container, .. command], Path.GetTempPath(), _ => { });
-
-    private static async Task<(bool Ok, string Last)> PollAsync(HttpClient client, string url, Func<JsonElement, bool> done)
-    {
-        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
-        var last = "";
-        while (!cts.IsCancellationRequested)
-        {
-            using var response = await client.GetAsync(url, CancellationToken.None);
-            last = await response.Content.ReadAsStringAsync(CancellationToken.None);
-            if (response.StatusCode == HttpStatusCode.OK && done(JsonDocument.Parse(last).RootElement))
-            {
-                return (true, last);
-            }
-
-            await Task.Delay(1000, CancellationToken.None);
-        }
-
-        return (false, last);
-    }
 
     [GeneratedRegex(@"uploaded (?<blob>agepar-\d{8}T\d{6}Z\.dump\.tar\.gpg) to \S+ \(\d+ bytes, sha256 (?<sha>[0-9a-f]{64})\), read back and verified")]
     private static partial Regex Uploaded();
