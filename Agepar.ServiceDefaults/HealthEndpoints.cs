@@ -44,6 +44,9 @@ public static class HealthEndpoints
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> CheckAsync(
         HealthCheckService health, Func<HealthCheckRegistration, bool>? predicate, bool details, CancellationToken ct)
     {
+        // Probes are not traced (their ASP.NET Core span is filtered in Extensions.cs, so the spans of their SELECT 1 and
+        // Redis PING would be dropped anyway): this scope skips creating those activities at all.
+        using var untraced = OpenTelemetry.SuppressInstrumentationScope.Begin();
         var report = await health.CheckHealthAsync(predicate, ct);
         var body = HealthResponse.From(report, details);
         return report.Status == HealthStatus.Unhealthy

@@ -46,6 +46,33 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_row_that_commits_after_higher_ids_were_sealed_is_still_sealed_and_the_chain_stays_intact()
+    {
+        using var admin = await ApiSession.AdminAsync(fixture);
+        // A transaction takes its audit id, then waits while later ids are inserted and sealed: its row commits below
+        // the sealer's high-water mark, which only the late-commit look (AuditChain:LateCommitCheckInterval) finds.
+        await using var slow = await OpenAsync(fixture, DbRole.App);
+        await using var tx = await slow.BeginTransactionAsync();
+        await using var insert = Command(slow, """
+            INSERT INTO audits (action, outcome, actor_name, object_type, object_id, metadata)
+            VALUES ('auth.login', 'success', 'Commit Tardio', 'test', 'late-commit', '{}') RETURNING id
+            """);
+        insert.Transaction = tx;
+        var lateId = (long)(await insert.ExecuteScalarAsync())!;
+
+        var later = await InsertRowsAsync(2, "now()");
+        Assert.All(later, id => Assert.True(id > lateId));
+        await WaitSealedAsync(later);
+        await tx.CommitAsync();
+
+        await WaitSealedAsync([lateId]);
+        var order = await ScalarAsync<long[]>(fixture, "SELECT array_agg(audit_id ORDER BY seq) FROM audit_seals WHERE audit_id = ANY(@ids)",
+            ("ids", new[] { lateId, later[0], later[1] }));
+        Assert.Equal(lateId, order![^1]); // sealed after the higher ids: the chain order is the seal order
+        await AssertIntactAsync(admin);
+    }
+
+    [Fact]
     public async Task The_owners_set_local_delete_is_a_break_naming_the_deleted_row()
     {
         using var admin = await ApiSession.AdminAsync(fixture);

@@ -109,6 +109,7 @@ public sealed class AgeparAppFixture : IAsyncLifetime
             // rightly report as back-dated under the 15-minute default; the chain tests back-date by decades.
             "Bff:Environment:AuditChain__MaxSealLag=7.00:00:00",
             "Bff:Environment:AuditChain__SealInterval=00:00:01",
+            "Bff:Environment:AuditChain__LateCommitCheckInterval=00:00:03",
         };
         if (PgBouncerEnabled)
         {

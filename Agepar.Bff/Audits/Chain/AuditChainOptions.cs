@@ -29,6 +29,13 @@ public sealed class AuditChainOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "30.00:00:00")]
     public TimeSpan MaxSealLag { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How often the sealer also looks for rows that committed late with a lower id (every unsealed row of the last
+    /// <see cref="MaxSealLag"/>); new ids are looked for on every run. Shorter than <see cref="MaxSealLag"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan LateCommitCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the chain head is written to the log and the <c>agepar.audit.chain.*</c> metrics.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(15);
@@ -46,6 +53,11 @@ public sealed class AuditChainOptions : IValidatableObject
         if (SealInterval >= MaxSealLag)
         {
             yield return new ValidationResult("SealInterval must be shorter than MaxSealLag.", [nameof(SealInterval), nameof(MaxSealLag)]);
+        }
+
+        if (SealInterval + LateCommitCheckInterval >= MaxSealLag)
+        {
+            yield return new ValidationResult("SealInterval + LateCommitCheckInterval must be shorter than MaxSealLag.", [nameof(LateCommitCheckInterval), nameof(MaxSealLag)]);
         }
     }
 }

@@ -14,8 +14,11 @@ namespace Agepar.Bff.Audits.Chain;
 /// gives up at once when another holds it, so requests never wait for the chain and pgBouncer's transaction pooling
 /// is fine. The app's insert path is untouched: seals go to <c>audit_seals</c>.
 /// </summary>
-internal sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditChainOptions> options, AuditChainMetrics metrics)
+internal sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditChainOptions> options, AuditChainMetrics metrics, TimeProvider clock)
 {
+    // When this process last looked for late-committed rows (ticks of clock); 0 = never, so its first batch looks.
+    private long _lateCheckedAt;
+
     /// <summary>The advisory lock key of the sealer (<c>pg_try_advisory_xact_lock</c>); holding it pauses sealing.</summary>
     public const long AdvisoryLockKey = 7_243_120_901_337;
 
@@ -26,14 +29,35 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditCha
                coalesce((SELECT max(audit_id) FROM audit_seals), 0) AS max_audit_id
         """;
 
-    // New ids beyond the high-water mark, plus rows that committed late with a lower id (a transaction that took its
-    // id before the last batch and committed after it): those are recent, so MaxSealLag bounds the second look.
-    private const string PendingSql = $"""
+    // New ids beyond the high-water mark: none of them can be sealed yet, so no anti-join (an index range per partition).
+    private const string NewRowsSql = $"""
         SELECT a.occurred_at, {AuditChainEncoding.CanonicalColumns}
           FROM audits a
-         WHERE (a.id > @max_audit_id OR a.occurred_at >= @recent)
-           AND NOT EXISTS (SELECT 1 FROM audit_seals s WHERE s.audit_id = a.id)
+         WHERE a.id > @max_audit_id
          ORDER BY a.id
+         LIMIT @batch
+        """;
+
+    // The same, plus rows that committed late with a lower id (a transaction that took its id before the last batch
+    // and committed after it): those are recent, so MaxSealLag bounds the second look. The anti-join is a per-row
+    // probe of ux_audit_seals_audit_id (a scalar subquery, which the planner cannot turn into a hash of every seal:
+    // that hash made each poll cost O(chain length), 370 ms at 300 k seals — bench/RESULTS.md, "Ratios").
+    private const string PendingSql = $"""
+        SELECT u.* FROM (
+          (SELECT a.occurred_at, {AuditChainEncoding.CanonicalColumns}, a.id AS sort_id
+             FROM audits a
+            WHERE a.id > @max_audit_id
+            ORDER BY a.id
+            LIMIT @batch)
+          UNION ALL
+          (SELECT a.occurred_at, {AuditChainEncoding.CanonicalColumns}, a.id AS sort_id
+             FROM audits a
+            WHERE a.id <= @max_audit_id AND a.occurred_at >= @recent
+              AND (SELECT s.audit_id FROM audit_seals s WHERE s.audit_id = a.id) IS NULL
+            ORDER BY a.id
+            LIMIT @batch)
+        ) u
+         ORDER BY u.sort_id
          LIMIT @batch
         """;
 
@@ -92,14 +116,21 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditCha
                 return 0;
             }
 
+            // New rows are looked for on every run, late-committed ones every LateCommitCheckInterval: they have
+            // MaxSealLag to be sealed, and that look scans every row of the last MaxSealLag.
+            var lookLate = clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _lateCheckedAt) >= settings.LateCommitCheckInterval.Ticks;
             var seqs = new List<long>();
             var ids = new List<long>();
             var occurred = new List<DateTime>();
             var links = new List<byte[]>();
-            await using (var pending = new NpgsqlCommand(PendingSql, connection, tx))
+            await using (var pending = new NpgsqlCommand(lookLate ? PendingSql : NewRowsSql, connection, tx))
             {
                 pending.Parameters.AddWithValue("max_audit_id", maxAuditId);
-                pending.Parameters.Add(new NpgsqlParameter("recent", NpgsqlDbType.TimestampTz) { Value = now - settings.MaxSealLag });
+                if (lookLate)
+                {
+                    pending.Parameters.Add(new NpgsqlParameter("recent", NpgsqlDbType.TimestampTz) { Value = now - settings.MaxSealLag });
+                }
+
                 pending.Parameters.AddWithValue("batch", settings.SealBatchSize);
                 await using var reader = await pending.ExecuteReaderAsync(token);
                 while (await reader.ReadAsync(token))
@@ -125,6 +156,11 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditCha
             }
 
             await transaction.CommitAsync(token);
+            if (lookLate)
+            {
+                Interlocked.Exchange(ref _lateCheckedAt, clock.GetUtcNow().UtcTicks);
+            }
+
             return seqs.Count;
         }, ct);
         metrics.Sealed.Add(count);
