@@ -8,6 +8,7 @@
 # Environment (defaults in brackets): RATIOS_DURATION [10] seconds per load; RATIOS_AUDITS [700000] audits the table
 # must hold for the CSV measure (bench/seed.sql tops it up once); RATIOS_SUBMISSIONS [20000] submissions seeded with
 # them; RATIOS_SKIP (space-separated: health submit lifecycle csv backup coldstart) to leave measures out.
+# RATIOS_BACKUP_ROUNDS [2]: rounds of (plain pg_dump, backup job) for the backup measure; the best of each is compared.
 # Ports and passwords: bench/ratios/env.sh (shared with bench/stack.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -130,6 +131,12 @@ fi
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$bff_pid/status"; }
 if want submit; then
   say "submit: wrk 8 connections ${duration}s (form2json), then the queue drains; RSS sampled"
+  # Warm-up, as for health: the first requests of a fresh path run tier-0 code while the JIT recompiles it in the
+  # background, on the same 2 cores; pgbench has nothing to warm. Its submissions are drained before t0.
+  RATIOS_COOKIE="$cookie" RATIOS_CSRF="$csrf" wrk -t2 -c8 -d3s -s "$here/ratios/submit.lua" "$bff" >/dev/null
+  for _ in $(seq 1 120); do
+    [ "$(sql "SELECT count(*) FROM submissions WHERE kind = 'form2json' AND status IN ('queued', 'running')")" = 0 ] && break; sleep 1
+  done
   t0="$(sql "SELECT now()")"
   (while true; do rss_kb >>"$work/rss"; sleep 0.2; done) & sampler=$!
   RATIOS_COOKIE="$cookie" RATIOS_CSRF="$csrf" wrk -t2 -c8 -d"${duration}s" -s "$here/ratios/submit.lua" "$bff" >"$work/submit.out"
@@ -177,19 +184,25 @@ fi
 
 # --- 5. the backup job's dump vs a plain pg_dump -Fc ---------------------------------------------------------------
 if want backup && [ -n "$backup_container" ]; then
-  say "backup: agepar-backup now (timed to its 'wrote' line) vs plain pg_dump -Fc in the same container"
-  start="$(now)"
-  # BACKUP_VERIFY=false: the restore check after the dump is not part of this measure (bench/backup.sh times it).
-  docker exec -e BACKUP_VERIFY=false "$backup_container" bash -c 'bash -c "$AGEPAR_BACKUP_SCRIPT" agepar-backup now' 2>&1 \
-    | while IFS= read -r line; do printf '%s %s\n' "$(now)" "$line"; done >"$work/backup.log"
-  began="$(awk '/agepar-backup: backing up/ { print $1; exit }' "$work/backup.log")"
-  wrote="$(awk '/agepar-backup: wrote/ { print $1; exit }' "$work/backup.log")"
-  [ -n "$began" ] && [ -n "$wrote" ] || { cat "$work/backup.log" >&2; say "the backup failed"; exit 1; }
-  job_s="$(elapsed "$began" "$wrote")"
-  # The same client, network path and read-only user as the job, no snapshot export, counts or checksum.
-  plain_s="$(docker exec "$backup_container" runuser -u postgres -- bash -c "$plain_dump")"
+  rounds="${RATIOS_BACKUP_ROUNDS:-2}"
+  say "backup: plain pg_dump -Fc, then agepar-backup now (timed to its 'wrote' line), in the same container; $rounds rounds, best of each"
+  # Alternating, best of each: whichever runs first otherwise pays for the cold cache and the other gets it warm.
+  job_runs=(); plain_runs=()
+  for _ in $(seq 1 "$rounds"); do
+    # The same client, network path and read-only user as the job, no snapshot export, counts or checksum.
+    plain_runs+=("$(docker exec "$backup_container" runuser -u postgres -- bash -c "$plain_dump")")
+    # BACKUP_VERIFY=false: the restore check after the dump is not part of this measure (bench/backup.sh times it).
+    docker exec -e BACKUP_VERIFY=false "$backup_container" bash -c 'bash -c "$AGEPAR_BACKUP_SCRIPT" agepar-backup now' 2>&1 \
+      | while IFS= read -r line; do printf '%s %s\n' "$(now)" "$line"; done >"$work/backup.log"
+    began="$(awk '/agepar-backup: backing up/ { print $1; exit }' "$work/backup.log")"
+    wrote="$(awk '/agepar-backup: wrote/ { print $1; exit }' "$work/backup.log")"
+    [ -n "$began" ] && [ -n "$wrote" ] || { cat "$work/backup.log" >&2; say "the backup failed"; exit 1; }
+    job_runs+=("$(elapsed "$began" "$wrote")")
+  done
+  job_s="$(printf '%s\n' "${job_runs[@]}" | sort -n | head -n 1)"
+  plain_s="$(printf '%s\n' "${plain_runs[@]}" | sort -n | head -n 1)"
   db_size="$(sql "SELECT pg_size_pretty(pg_database_size(current_database()))")"
-  row "backup dump ($db_size database)" "${job_s} s (snapshot, row counts, pg_dump, sha256)" "plain \`pg_dump -Fc\`: ${plain_s} s" "$(ratio "$job_s" "$plain_s")" "≤ 1.1"
+  row "backup dump ($db_size database), best of $rounds" "${job_s} s (snapshot, row counts, pg_dump, sha256; runs ${job_runs[*]})" "plain \`pg_dump -Fc\`: ${plain_s} s (runs ${plain_runs[*]})" "$(ratio "$job_s" "$plain_s")" "≤ 1.1"
 fi
 
 # --- 6. cold start: a second BFF process with the running one's environment, until /api/health answers 200 -------------

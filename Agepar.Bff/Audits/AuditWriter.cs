@@ -27,9 +27,25 @@ public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
         object? metadata = null,
         ActorSnapshot? actorSnapshot = null)
     {
+        var audit = Create(action, outcome, actor, kind, objectType, objectId, metadata, actorSnapshot);
+        db.Audits.Add(audit);
+        return audit;
+    }
+
+    /// <summary>The audit row <see cref="Add"/> would stage, for a caller that writes it itself in its own statement batch.</summary>
+    public Audit Create(
+        string action,
+        string outcome,
+        CurrentUser? actor = null,
+        string? kind = null,
+        string? objectType = null,
+        string? objectId = null,
+        object? metadata = null,
+        ActorSnapshot? actorSnapshot = null)
+    {
         var http = httpContextAccessor.HttpContext;
         actor ??= http?.GetCurrentUser();
-        var audit = new Audit
+        return new Audit
         {
             Action = action,
             Outcome = outcome,
@@ -47,11 +63,7 @@ public sealed class AuditWriter(IHttpContextAccessor httpContextAccessor)
             TraceId = Activity.Current?.TraceId.ToString(),
             Metadata = metadata is null ? JsonDocument.Parse("{}") : JsonSerializer.SerializeToDocument(metadata, StorableText.JsonOptions),
         };
-        db.Audits.Add(audit);
-        return audit;
     }
-
-
 }
 
 /// <summary>Who acted, when there is no authenticated <see cref="CurrentUser"/> (a failed login, a background worker).</summary>

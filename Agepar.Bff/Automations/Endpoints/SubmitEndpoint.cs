@@ -77,6 +77,8 @@ internal static class SubmitEndpoint
 
         var submission = new Submission
         {
+            // A UUIDv7, as EF's value generator assigns on Add (time-ordered: index locality of the primary key).
+            Id = Guid.CreateVersion7(),
             Kind = automation.Slug,
             KindVersion = automation.Version,
             ActorUserId = user.Id,
@@ -90,24 +92,17 @@ internal static class SubmitEndpoint
             IdempotencyKey = idempotencyKey,
             RequestHash = requestHash,
         };
-        db.Submissions.Add(submission);
-        request.Audits.Add(db, AuditActions.SubmissionCreated, AuditOutcome.Success, user, automation.Slug, "submission", submission.Id.ToString(),
+        var audit = request.Audits.Create(AuditActions.SubmissionCreated, AuditOutcome.Success, user, automation.Slug, "submission", submission.Id.ToString(),
             new { kindVersion = automation.Version, idempotencyKey });
-        db.Database.AutoSavepointsEnabled = false; // no SAVEPOINT/RELEASE: a failed insert ends the transaction anyway
         try
         {
-            // A commit whose acknowledgement is lost (the connection drops after COMMIT) is retried by the execution
-            // strategy; verifySucceeded first asks the database whether this submission (its id is ours, chosen
-            // before the insert) is there, so the retry neither inserts twice nor fails on its own row.
-            await db.Database.CreateExecutionStrategy().ExecuteInTransactionAsync(
-                ct => db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct),
-                ct => db.Submissions.AsNoTracking().AnyAsync(s => s.Id == submission.Id, ct),
-                request.CancellationToken);
-            db.ChangeTracker.AcceptAllChanges();
+            // One round trip: both rows in one implicit transaction (SubmissionInsert). A commit whose acknowledgement
+            // is lost is retried by the execution strategy only after the database says this submission (its id is
+            // ours, chosen before the insert) is not there, so the retry neither inserts twice nor fails on its own row.
+            await SubmissionInsert.ExecuteAsync(db, submission, audit, request.CancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.GetBaseException() is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            db.ChangeTracker.Clear();
             // The same key committed by a concurrent request, or by an earlier attempt whose answer was lost: the
             // same submission (200) for the same body, 409 for another.
             if (idempotencyKey is not null
