@@ -26,7 +26,7 @@ internal sealed class ControlPanelOptions
     /// is written to the client, so a slow client never holds a database connection while it reads.
     /// </summary>
     [Range(1, 50_000)]
-    public int ExportBatchSize { get; set; } = 2000;
+    public int ExportBatchSize { get; set; } = 10_000;
 
     /// <summary>statement_timeout of each export batch; a batch past it ends the export (422 before the first byte).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
