@@ -128,25 +128,26 @@ if want health; then
 fi
 
 # --- 2./3. submit accepted and submit → done, 8 connections; peak RSS ---------------------------------------------
+# Waits (at most $1 s) until the BFF's queue holds no form2json submission still queued or running.
+drain_queue() {
+  for _ in $(seq 1 "$1"); do
+    [ "$(sql "SELECT count(*) FROM submissions WHERE kind = 'form2json' AND status IN ('queued', 'running')")" = 0 ] && return; sleep 1
+  done
+}
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$bff_pid/status"; }
 if want submit; then
   say "submit: wrk 8 connections ${duration}s (form2json), then the queue drains; RSS sampled"
   # Warm-up, as for health: the first requests of a fresh path run tier-0 code while the JIT recompiles it in the
   # background, on the same 2 cores; pgbench has nothing to warm. Its submissions are drained before t0.
   RATIOS_COOKIE="$cookie" RATIOS_CSRF="$csrf" wrk -t2 -c8 -d3s -s "$here/ratios/submit.lua" "$bff" >/dev/null
-  for _ in $(seq 1 120); do
-    [ "$(sql "SELECT count(*) FROM submissions WHERE kind = 'form2json' AND status IN ('queued', 'running')")" = 0 ] && break; sleep 1
-  done
+  drain_queue 120
   t0="$(sql "SELECT now()")"
   (while true; do rss_kb >>"$work/rss"; sleep 0.2; done) & sampler=$!
   RATIOS_COOKIE="$cookie" RATIOS_CSRF="$csrf" wrk -t2 -c8 -d"${duration}s" -s "$here/ratios/submit.lua" "$bff" >"$work/submit.out"
   accepted="$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$work/submit.out")"
   non2xx="$(awk '/Non-2xx/ { print $NF }' "$work/submit.out")"
   [ -z "$non2xx" ] || say "WARNING: $non2xx submit answers were not 2xx (rate limit? see bench/README.md)"
-  for _ in $(seq 1 300); do
-    left="$(sql "SELECT count(*) FROM submissions WHERE kind = 'form2json' AND created_at >= '$t0' AND status IN ('queued', 'running')")"
-    [ "$left" = 0 ] && break; sleep 1
-  done
+  drain_queue 300
   kill "$sampler"; wait "$sampler" 2>/dev/null || true; sampler=
   IFS='|' read -r done_count done_rate < <(sql "SELECT count(*), round(count(*) / greatest(extract(epoch FROM max(finished_at) - min(created_at)), 0.001), 0)
       FROM submissions WHERE kind = 'form2json' AND created_at >= '$t0' AND status = 'done'")

@@ -75,7 +75,7 @@ public sealed partial class SessionCache(
                 return null;
             }
 
-            var current = generation.IsNull ? 0 : (long)generation;
+            var current = ((RedisValue)generation).TryParse(out long g) ? g : 0;
             return current == entry.Generation ? entry : null;
         }
         catch (Exception ex) when (IsRedisFailure(ex))

@@ -31,7 +31,7 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditCha
 
     // New ids beyond the high-water mark: none of them can be sealed yet, so no anti-join (an index range per partition).
     private const string NewRowsSql = $"""
-        SELECT a.occurred_at, {AuditChainEncoding.CanonicalColumns}
+        SELECT a.occurred_at, {AuditChainEncoding.CanonicalColumns}, a.id AS sort_id
           FROM audits a
          WHERE a.id > @max_audit_id
          ORDER BY a.id
@@ -44,11 +44,7 @@ internal sealed class AuditSealer(IServiceScopeFactory scopes, IOptions<AuditCha
     // that hash made each poll cost O(chain length), 370 ms at 300 k seals — bench/RESULTS.md, "Ratios").
     private const string PendingSql = $"""
         SELECT u.* FROM (
-          (SELECT a.occurred_at, {AuditChainEncoding.CanonicalColumns}, a.id AS sort_id
-             FROM audits a
-            WHERE a.id > @max_audit_id
-            ORDER BY a.id
-            LIMIT @batch)
+          ({NewRowsSql})
           UNION ALL
           (SELECT a.occurred_at, {AuditChainEncoding.CanonicalColumns}, a.id AS sort_id
              FROM audits a

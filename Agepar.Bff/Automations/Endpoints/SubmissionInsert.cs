@@ -1,4 +1,3 @@
-using System.Data;
 using Agepar.Data;
 using Agepar.Data.Audits;
 using Agepar.Data.Submissions;
@@ -13,8 +12,7 @@ namespace Agepar.Bff.Automations.Endpoints;
 /// Writes an accepted submission and its <c>submission.created</c> audit in <b>one round trip</b>: an
 /// <see cref="NpgsqlBatch"/> of the two INSERTs without an explicit transaction, which PostgreSQL runs as one implicit
 /// transaction (one Sync: both rows commit together or neither does). The EF path it replaces took two round trips
-/// (BEGIN + both INSERTs, then COMMIT) plus change tracking; on the 2-core bench that was the difference between 0.44 and
-/// 0.5 of pgbench's insert rate (bench/RESULTS.md, "Ratios"). Columns not written here take their database defaults,
+/// (BEGIN + both INSERTs, then COMMIT) plus change tracking (bench/RESULTS.md, "Ratios"). Columns not written here take their database defaults,
 /// exactly as with EF (status <c>queued</c>, attempts 0, <c>run_after</c>/<c>created_at</c> now, <c>occurred_at</c> now).
 /// </summary>
 internal static class SubmissionInsert
@@ -99,5 +97,5 @@ internal static class SubmissionInsert
     }
 
     private static NpgsqlParameter Value(object? value, NpgsqlDbType type) =>
-        new() { Value = value ?? DBNull.Value, NpgsqlDbType = type, Direction = ParameterDirection.Input };
+        new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 }
