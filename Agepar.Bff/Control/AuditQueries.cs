@@ -25,6 +25,20 @@ internal static class AuditQueries
     public static readonly string[] CsvHeader =
         ["id", "occurred_at", "actor_user_id", "actor_name", "actor_email", "action", "kind", "object_type", "object_id", "outcome", "ip", "user_agent", "trace_id", "metadata", "actor_cpf"];
 
+    /// <summary>The export, in <see cref="CsvHeader"/> order: the CPF's ciphertext and blind index become one column.</summary>
+    public static readonly CsvCopySource CsvCopy = new(
+        $"SELECT {Columns}\n  FROM {From}",
+        "a.occurred_at",
+        "a.id",
+        "bigint",
+        [
+            CsvCopyColumn.Text, CsvCopyColumn.Timestamp, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text,
+            CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text,
+            CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Cpf,
+        ],
+        AtField: 1,
+        IdField: 0);
+
     public static SqlWhere Where(AuditFilter filter, ResolvedActor? actor)
     {
         var where = new SqlWhere();
@@ -110,26 +124,6 @@ internal static class AuditQueries
             row.UserAgent,
             row.TraceId,
             metadata.RootElement.Clone());
-    }
-
-    /// <summary>One CSV record, in <see cref="CsvHeader"/> order (the actor CPF last, as the reader may see it).</summary>
-    public static void WriteCsv(AuditRow row, CsvRowBuilder csv, CpfView cpf)
-    {
-        csv.Add(row.Id);
-        csv.Add(row.At);
-        csv.Add(row.ActorUserId);
-        csv.Add(row.ActorName);
-        csv.Add(row.ActorEmail);
-        csv.Add(row.Action);
-        csv.Add(row.Kind);
-        csv.Add(row.ObjectType);
-        csv.Add(row.ObjectId);
-        csv.Add(row.Outcome);
-        csv.Add(row.Ip);
-        csv.Add(row.UserAgent);
-        csv.Add(row.TraceId);
-        csv.Add(row.Metadata);
-        csv.Add(cpf.Of(row.ActorCpfEncrypted, row.ActorCpfHmac));
     }
 }
 

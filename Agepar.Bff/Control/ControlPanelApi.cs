@@ -129,26 +129,18 @@ internal static class ControlPanelApi
     private static Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportAuditsAsync(
         [AsParameters] AuditQueryParameters query, [AsParameters] CsvExportRequest export, [AsParameters] PanelRequest request) =>
         ExportAsync(export, request, query.Parse, filter => filter.Actor, "audits.csv", AuditQueries.CsvHeader,
-            (filter, actor, dialect) => new KeysetCsvExport<AuditRow, long>(
-                request.Db, request.Options.Value, dialect,
+            (filter, actor, dialect) => new CopyCsvExport(
+                request.Db, request.Options.Value, dialect, AuditQueries.CsvCopy,
                 () => AuditQueries.Where(filter, actor),
-                AuditQueries.After,
-                where => AuditQueries.Select(where, limited: true),
-                AuditQueries.Rows,
-                row => (row.At, row.Id),
-                (row, csv) => AuditQueries.WriteCsv(row, csv, request.CpfView)));
+                new CsvCopyRewriter(dialect, AuditQueries.CsvCopy, request.CpfView.Of)));
 
     private static Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportSubmissionsAsync(
         [AsParameters] SubmissionQueryParameters query, [AsParameters] CsvExportRequest export, [AsParameters] PanelRequest request) =>
         ExportAsync(export, request, query.Parse, filter => filter.Actor, "submissions.csv", SubmissionQueries.CsvHeader,
-            (filter, actor, dialect) => new KeysetCsvExport<SubmissionCsvRow, Guid>(
-                request.Db, request.Options.Value, dialect,
+            (filter, actor, dialect) => new CopyCsvExport(
+                request.Db, request.Options.Value, dialect, SubmissionQueries.CsvCopy,
                 () => SubmissionQueries.Where(filter, actor),
-                SubmissionQueries.After,
-                where => SubmissionQueries.Select(where, limited: true, export: true),
-                SubmissionQueries.CsvRows,
-                row => (row.Created, row.Id),
-                SubmissionQueries.WriteCsv));
+                new CsvCopyRewriter(dialect, SubmissionQueries.CsvCopy)));
 
     /// <summary>
     /// Either export: check the filters and the delimiter (400), take an export slot (429 with Retry-After when the

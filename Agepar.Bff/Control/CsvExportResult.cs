@@ -30,22 +30,22 @@ internal sealed partial class CsvExportResult(
         var rows = 0L;
         try
         {
-            await using var writer = new StreamWriter(response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 16 * 1024, leaveOpen: true);
+            var body = response.Body;
             var head = new CsvRowBuilder(dialect);
             head.Buffer.Append('\uFEFF');
             head.AddRow(header);
-            await writer.WriteAsync(head.Buffer, cancellationToken);
+            await body.WriteAsync(Encoding.UTF8.GetBytes(head.Buffer.ToString()), cancellationToken);
             var count = firstBatchRows;
             while (count > 0)
             {
                 // The batch's connection is back in the pool: a slow reader only holds this buffer and the next one.
                 // The next batch is read while this one is sent, so the database and the client work at the same time.
-                var sending = batches.Rows;
+                var sending = batches.Batch;
                 var next = batches.ReadNextAsync(cancellationToken);
                 try
                 {
-                    await writer.WriteAsync(sending.Buffer, cancellationToken);
-                    await writer.FlushAsync(cancellationToken);
+                    await body.WriteAsync(sending, cancellationToken);
+                    await body.FlushAsync(cancellationToken);
                 }
                 catch
                 {
@@ -58,7 +58,7 @@ internal sealed partial class CsvExportResult(
                 count = await next;
             }
 
-            await writer.FlushAsync(cancellationToken);
+            await body.FlushAsync(cancellationToken);
             LogExported(logger, fileName, rows);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -1,11 +1,10 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 
 namespace Agepar.Bff.Control;
 
 /// <summary>
-/// Builds one CSV record at a time (RFC 4180 with the dialect's separator, CRLF line ends, quotes doubled). A field is
+/// Builds one CSV record at a time (the header of an export, and the rules <see cref="CsvCopyRewriter"/> reproduces for its rows) (RFC 4180 with the dialect's separator, CRLF line ends, quotes doubled). A field is
 /// quoted when it holds a comma, a semicolon, a quote, CR, LF or tab, whatever the separator, so a file read with the
 /// other separator (a pt-BR spreadsheet splits on <c>;</c>) still keeps each field whole. Formula-injection safe: EVERY
 /// field starting with <c>= + - @</c>, tab or CR (not only the user-typed ones: user agents, JSON, numbers too) is
@@ -34,44 +33,6 @@ internal sealed class CsvRowBuilder(CsvDialect dialect)
     {
         Separator();
         AppendField(Buffer, value);
-    }
-
-    public void Add(long value)
-    {
-        Separator();
-        if (value < 0)
-        {
-            Buffer.Append('\''); // a negative number starts with '-': neutralized like any other field
-        }
-
-        // Formatted in place: no string per number (an export writes one per row).
-        Span<char> digits = stackalloc char[20];
-        value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
-        Buffer.Append(digits[..written]);
-    }
-
-    /// <summary>A UUID in its usual form (<c>8-4-4-4-12</c> hex digits, never quoted or neutralized); empty when null.</summary>
-    public void Add(Guid? value)
-    {
-        Separator();
-        if (value is { } v)
-        {
-            Span<char> text = stackalloc char[36];
-            v.TryFormat(text, out var written);
-            Buffer.Append(text[..written]);
-        }
-    }
-
-    /// <summary>ISO 8601 UTC with microseconds (<c>2026-03-01T12:00:00.123456Z</c>); empty when null.</summary>
-    public void Add(DateTimeOffset? value)
-    {
-        Separator();
-        if (value is { } v)
-        {
-            Span<char> text = stackalloc char[32];
-            v.UtcDateTime.TryFormat(text, out var written, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-            Buffer.Append(text[..written]);
-        }
     }
 
     /// <summary>Ends the record (CRLF); the next field starts a new one in the same buffer.</summary>

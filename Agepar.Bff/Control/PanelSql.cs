@@ -15,9 +15,11 @@ internal static class PanelSql
     /// <summary>
     /// Runs <paramref name="work"/> in a read-only transaction with <c>statement_timeout</c> = <paramref name="timeout"/>,
     /// then closes the connection, so it is back in the pool as soon as the work is done (not when the request ends).
+    /// <paramref name="settings"/> (fixed SQL of ours, e.g. <c>SET LOCAL TimeZone = 'UTC'</c>) run in the same round trip.
     /// </summary>
     public static async Task<T> ReadOnlyAsync<T>(
-        AgeparDbContext db, TimeSpan timeout, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        AgeparDbContext db, TimeSpan timeout, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken,
+        string? settings = null)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -25,7 +27,7 @@ internal static class PanelSql
             var connection = (NpgsqlConnection)db.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             var milliseconds = ((long)timeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture); // ours, not user input
-            await using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}", connection))
+            await using (var setup = new NpgsqlCommand($"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {milliseconds}; {settings}", connection))
             {
                 await setup.ExecuteNonQueryAsync(cancellationToken);
             }

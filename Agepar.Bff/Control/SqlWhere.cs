@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -7,7 +9,7 @@ namespace Agepar.Bff.Control;
 /// A WHERE clause assembled from fixed SQL fragments and numbered parameters: user input only ever travels as a
 /// parameter value, never as SQL text. The same instance can feed several commands (page, count, estimate, export).
 /// </summary>
-internal sealed class SqlWhere
+internal sealed partial class SqlWhere
 {
     private readonly List<string> _clauses = [];
     private readonly List<(string Name, object Value, NpgsqlDbType? Type)> _parameters = [];
@@ -34,4 +36,19 @@ internal sealed class SqlWhere
             command.Parameters.Add(type is { } t ? new NpgsqlParameter(name, t) { Value = value } : new NpgsqlParameter(name, value));
         }
     }
+
+    /// <summary>
+    /// <paramref name="sql"/> (built around this clause) with every placeholder replaced by its value as a literal
+    /// (<see cref="SqlLiteral"/>), for <c>COPY</c>, which takes no parameters. Run it only under
+    /// <c>standard_conforming_strings = on</c>. One pass over the statement: a value that happens to contain
+    /// <c>@p1</c> is never substituted again.
+    /// </summary>
+    public string Inline(string sql) => Placeholder().Replace(sql, match =>
+    {
+        var (_, value, type) = _parameters[int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture)];
+        return SqlLiteral.Of(value, type);
+    });
+
+    [GeneratedRegex(@"@p(\d+)\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
 }

@@ -14,8 +14,6 @@ internal static class SubmissionQueries
         "s.id, s.kind, s.kind_version, s.status, s.actor_user_id, s.actor_name, s.actor_email, s.attempts, s.max_attempts, " +
         "s.created_at, s.started_at, s.finished_at, s.error";
 
-    /// <summary>The export adds the payload (JSON) as the last column.</summary>
-    public const string CsvColumns = Columns + ", s.payload::text AS payload";
 
     /// <summary>What <c>?text=</c> searches, as one expression a trigram index can serve (docs/automations.md, "Indexes").</summary>
     public const string SearchText =
@@ -23,6 +21,20 @@ internal static class SubmissionQueries
 
     public static readonly string[] CsvHeader =
         ["id", "kind", "kind_version", "status", "actor_user_id", "actor_name", "actor_email", "attempts", "max_attempts", "created_at", "started_at", "finished_at", "error", "payload"];
+
+    /// <summary>The export: the page columns plus the payload (JSON), in <see cref="CsvHeader"/> order.</summary>
+    public static readonly CsvCopySource CsvCopy = new(
+        $"SELECT {Columns}, s.payload::text\n  FROM {From}",
+        "s.created_at",
+        "s.id",
+        "uuid",
+        [
+            CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text,
+            CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Text, CsvCopyColumn.Timestamp, CsvCopyColumn.Timestamp,
+            CsvCopyColumn.Timestamp, CsvCopyColumn.Text, CsvCopyColumn.Text,
+        ],
+        AtField: 9,
+        IdField: 0);
 
     public static SqlWhere Where(SubmissionFilter filter, ResolvedActor? actor)
     {
@@ -71,14 +83,11 @@ internal static class SubmissionQueries
     public static void After(SqlWhere where, DateTimeOffset at, Guid id) =>
         where.And($"(s.created_at, s.id) < ({where.Param(at, NpgsqlDbType.TimestampTz)}, {where.Param(id)})");
 
-    public static string Select(SqlWhere where, bool limited, bool export = false) =>
-        $"SELECT {(export ? CsvColumns : Columns)}\n  FROM {From}\n {where.Sql}\n ORDER BY s.created_at DESC, s.id DESC" + (limited ? "\n LIMIT @limit" : "");
+    public static string Select(SqlWhere where, bool limited) =>
+        $"SELECT {Columns}\n  FROM {From}\n {where.Sql}\n ORDER BY s.created_at DESC, s.id DESC" + (limited ? "\n LIMIT @limit" : "");
 
     /// <summary>Maps the rows of <see cref="Select"/> by column name; take one per result and call it per row.</summary>
     public static Func<DbDataReader, SubmissionRow> Rows(DbDataReader reader) => SqlRows.Parser<SubmissionRow>(reader);
-
-    /// <summary>Maps the rows of an export (<see cref="CsvColumns"/>) by column name.</summary>
-    public static Func<DbDataReader, SubmissionCsvRow> CsvRows(DbDataReader reader) => SqlRows.Parser<SubmissionCsvRow>(reader);
 
     public static PanelSubmission Item(SubmissionRow row) => new(
         row.Id,
@@ -92,25 +101,6 @@ internal static class SubmissionQueries
         Utc(row.StartedAt),
         Utc(row.FinishedAt),
         row.Error);
-
-    /// <summary>One CSV record, in <see cref="CsvHeader"/> order.</summary>
-    public static void WriteCsv(SubmissionCsvRow row, CsvRowBuilder csv)
-    {
-        csv.Add(row.Id);
-        csv.Add(row.Kind);
-        csv.Add(row.KindVersion);
-        csv.Add(row.Status);
-        csv.Add(row.ActorUserId);
-        csv.Add(row.ActorName);
-        csv.Add(row.ActorEmail);
-        csv.Add(row.Attempts);
-        csv.Add(row.MaxAttempts);
-        csv.Add(row.Created);
-        csv.Add(Utc(row.StartedAt));
-        csv.Add(Utc(row.FinishedAt));
-        csv.Add(row.Error);
-        csv.Add(row.Payload);
-    }
 
     private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(v, TimeSpan.Zero) : null;
 }
@@ -146,10 +136,4 @@ internal class SubmissionRow
     public DateTime? FinishedAt { get; set; }
 
     public string? Error { get; set; }
-}
-
-/// <summary>A row of <see cref="SubmissionQueries.CsvColumns"/>: the page columns plus the payload (JSON as text).</summary>
-internal sealed class SubmissionCsvRow : SubmissionRow
-{
-    public string Payload { get; set; } = "{}";
 }

@@ -140,6 +140,72 @@ public sealed class CsvExportTests(AgeparAppFixture fixture)
         Assert.Equal("'" + hostileFirst, b[userAgentColumn]);
     }
 
+    [Fact]
+    public async Task Hostile_filter_values_reach_the_export_as_plain_text_and_match_only_themselves()
+    {
+        // The export is a COPY, which takes no parameters: its filters are inlined as literals. Quotes, backslashes,
+        // dollar quotes, comment starts and placeholder look-alikes must all be matched literally.
+        using var admin = await ApiSession.AdminAsync(fixture);
+        var marker = "lit-" + Guid.NewGuid().ToString("N")[..8];
+        string[] kinds =
+        [
+            $"{marker}' OR '1'='1", $"{marker}\\' OR 1=1 --", $"{marker}'); DROP TABLE audits; --", $"{marker}$$;$$ E'\\x41'",
+            $"{marker} @p0 @p1 @limit", $"{marker}%_\\%", $"{marker} ação ; \"q\" fim",
+        ];
+        foreach (var kind in kinds)
+        {
+            await ExecuteAsync(fixture, """
+                INSERT INTO audits (occurred_at, action, outcome, kind, object_id, actor_name, metadata)
+                VALUES (date_trunc('second', now()), 'submission.completed', 'success', @kind, @kind, '', '{}')
+                """, ("kind", kind));
+        }
+
+        foreach (var kind in kinds)
+        {
+            foreach (var delimiter in new[] { ("comma", ','), ("semicolon", ';') })
+            {
+                using var response = await admin.Client.GetAsync(
+                    $"/api/control/audits.csv?delimiter={delimiter.Item1}&kind={Uri.EscapeDataString(kind)}&objectId={Uri.EscapeDataString(kind)}");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var records = ParseCsv((await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF'), delimiter.Item2);
+                var row = Assert.Single(records.Skip(1));
+                Assert.Equal(kind, row[6]);
+                Assert.Equal(kind, row[8]);
+                Assert.Equal("", row[3]); // the empty actor name
+                Assert.EndsWith(".000000Z", row[1], StringComparison.Ordinal); // a whole second still has six digits
+            }
+        }
+
+        // The text search (ILIKE) treats % _ \ in the value as characters, like the page does.
+        using var search = await admin.Client.GetAsync($"/api/control/audits.csv?text={Uri.EscapeDataString($"{marker}%_\\%")}");
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        var found = ParseCsv((await search.Content.ReadAsStringAsync()).TrimStart('\uFEFF'));
+        Assert.Equal([$"{marker}%_\\%"], found.Skip(1).Select(r => r[6]));
+        Assert.Equal(kinds.Length, await TestSql.ScalarAsync<long>(fixture, "SELECT count(*) FROM audits WHERE kind LIKE @m || '%'", ("m", marker)));
+    }
+
+    [Fact]
+    public async Task Rows_too_large_for_one_batch_still_come_once_each_in_order()
+    {
+        // 30 small rows, 30 of 300 KB (a batch keeps at most 4 MiB, so the big ones span several batches, each cut
+        // short and the next one sized to fit), then 30 small rows again.
+        using var admin = await ApiSession.AdminAsync(fixture);
+        var kind = "csv-wide-" + Guid.NewGuid().ToString("N")[..8];
+        await ExecuteAsync(fixture, """
+            INSERT INTO audits (occurred_at, action, outcome, kind, object_id, metadata)
+            SELECT now() - n * interval '1 millisecond', 'submission.completed', 'success', @kind, n::text,
+                   CASE WHEN n BETWEEN 31 AND 60 THEN jsonb_build_object('pad', repeat(md5(n::text), 300 * 1024 / 32)) ELSE '{}' END
+              FROM generate_series(1, 90) AS n
+            """, ("kind", kind));
+
+        using var response = await admin.Client.GetAsync($"/api/control/audits.csv?kind={kind}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var records = ParseCsv((await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF'));
+        Assert.Equal(Enumerable.Range(1, 90).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), records.Skip(1).Select(r => r[8]));
+        Assert.Equal(300 * 1024 / 32 * 32 + 11, records[45][13].Length); // {"pad": "…"} whole
+    }
+
     /// <summary>
     /// A strict RFC 4180 reader (quoted fields, doubled quotes, CRLF records) with the given separator, the way a
     /// spreadsheet reads the file: <c>;</c> for a pt-BR one.
