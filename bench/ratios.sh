@@ -9,6 +9,7 @@
 # must hold for the CSV measure (bench/seed.sql tops it up once); RATIOS_SUBMISSIONS [20000] submissions seeded with
 # them; RATIOS_SKIP (space-separated: health submit lifecycle csv backup coldstart) to leave measures out.
 # RATIOS_BACKUP_ROUNDS [2]: rounds of (plain pg_dump, backup job) for the backup measure; the best of each is compared.
+# RATIOS_CSV_ROUNDS [3]: rounds of (audits.csv, psql \copy) for the CSV measure; the best of each is compared.
 # Ports and passwords: bench/ratios/env.sh (shared with bench/stack.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -170,17 +171,25 @@ fi
 
 # --- 4. audits.csv vs \copy of the same rows -----------------------------------------------------------------------
 if want csv; then
-  say "csv: GET /api/control/audits.csv (all rows) vs psql \\copy of the same query as CSV"
-  start="$(now)"
-  csv_lines="$(curl -sf -b "$cookie" "$bff/api/control/audits.csv" | wc -l)"
-  csv_s="$(elapsed "$start" "$(now)")"
+  rounds="${RATIOS_CSV_ROUNDS:-3}"
+  say "csv: GET /api/control/audits.csv (all rows) vs psql \\copy of the same query as CSV; $rounds rounds, best of each"
   columns="a.id, a.occurred_at, a.actor_user_id, a.actor_name, a.actor_email, a.action, a.kind, a.object_type, a.object_id, a.outcome, host(a.ip), a.user_agent, a.trace_id, a.metadata::text"
-  start="$(now)"
-  copy_lines="$(as_app psql -X -q -c "\\copy (SELECT $columns FROM audits a ORDER BY a.occurred_at DESC, a.id DESC) TO STDOUT WITH (FORMAT csv, HEADER)" | wc -l)"
-  copy_s="$(elapsed "$start" "$(now)")"
+  # Best of each over the rounds: the first reader of 900 k rows pays for the cold cache (and the BFF for its first
+  # JIT of the export path); in the later rounds both read warm.
+  csv_runs=(); copy_runs=()
+  for _ in $(seq 1 "$rounds"); do
+    start="$(now)"
+    csv_lines="$(curl -sf -b "$cookie" "$bff/api/control/audits.csv" | wc -l)"
+    csv_runs+=("$(elapsed "$start" "$(now)")")
+    start="$(now)"
+    copy_lines="$(as_app psql -X -q -c "\\copy (SELECT $columns FROM audits a ORDER BY a.occurred_at DESC, a.id DESC) TO STDOUT WITH (FORMAT csv, HEADER)" | wc -l)"
+    copy_runs+=("$(elapsed "$start" "$(now)")")
+  done
+  csv_s="$(printf '%s\n' "${csv_runs[@]}" | sort -n | head -n 1)"
+  copy_s="$(printf '%s\n' "${copy_runs[@]}" | sort -n | head -n 1)"
   csv_rate="$(awk -v n="$csv_lines" -v s="$csv_s" 'BEGIN { printf "%.0f", (n - 1) / s }')"
   copy_rate="$(awk -v n="$copy_lines" -v s="$copy_s" 'BEGIN { printf "%.0f", (n - 1) / s }')"
-  row "audits.csv, $((csv_lines - 1)) rows" "$csv_rate rows/s (${csv_s} s)" "psql \\copy … TO STDOUT CSV, $((copy_lines - 1)) rows: $copy_rate rows/s (${copy_s} s)" "$(ratio "$csv_rate" "$copy_rate")" "≥ 1.0"
+  row "audits.csv, $((csv_lines - 1)) rows, best of $rounds" "$csv_rate rows/s (${csv_s} s; runs ${csv_runs[*]})" "psql \\copy … TO STDOUT CSV, $((copy_lines - 1)) rows: $copy_rate rows/s (${copy_s} s; runs ${copy_runs[*]})" "$(ratio "$csv_rate" "$copy_rate")" "≥ 1.0"
 fi
 
 # --- 5. the backup job's dump vs a plain pg_dump -Fc ---------------------------------------------------------------

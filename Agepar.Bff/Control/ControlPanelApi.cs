@@ -144,8 +144,8 @@ internal static class ControlPanelApi
 
     /// <summary>
     /// Either export: check the filters and the delimiter (400), take an export slot (429 with Retry-After when the
-    /// global or per-user cap is reached; held until the response ends), read the first batch (422 when it is too slow),
-    /// then stream the rest batch by batch.
+    /// global or per-user cap is reached; held until the response ends), wait for the first rows (422 when the first batch is
+    /// too slow), then stream the file as it is read.
     /// </summary>
     private static async Task<Results<CsvExportResult, ValidationProblem, ProblemHttpResult>> ExportAsync<TFilter>(
         CsvExportRequest export,
@@ -154,7 +154,7 @@ internal static class ControlPanelApi
         Func<TFilter, string?> actorOf,
         string fileName,
         IReadOnlyList<string> header,
-        Func<TFilter, ResolvedActor?, CsvDialect, ICsvBatches> source)
+        Func<TFilter, ResolvedActor?, CsvDialect, CopyCsvExport> source)
     {
         var options = request.Options.Value;
         var errors = new ValidationErrors();
@@ -183,11 +183,11 @@ internal static class ControlPanelApi
 
         context.Response.RegisterForDispose(slot);
         var actor = await ResolvedActor.ResolveAsync(request.Db, request.Protector, actorOf(filter), request.CancellationToken);
-        var batches = source(filter, actor, dialect!);
+        var rows = source(filter, actor, dialect!);
         try
         {
-            var first = await batches.ReadNextAsync(request.CancellationToken);
-            return new CsvExportResult(fileName, header, dialect!, batches, first);
+            await rows.StartAsync(request.CancellationToken);
+            return new CsvExportResult(fileName, header, dialect!, rows);
         }
         catch (PostgresException ex) when (ex.SqlState == PanelSql.QueryCanceled && !request.CancellationToken.IsCancellationRequested)
         {

@@ -22,8 +22,9 @@ internal sealed class ControlPanelOptions
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// Rows an export reads per keyset batch. The connection goes back to the pool after each batch, before the batch
-    /// is written to the client, so a slow client never holds a database connection while it reads.
+    /// Rows of an export's first keyset batch (a COPY); later batches double while the client keeps up, up to
+    /// <see cref="CopyCsvExport.MaxBatchGrowth"/> times this, and a batch cut for a slow client releases its connection
+    /// (<see cref="CopyCsvExport"/>).
     /// </summary>
     [Range(1, 50_000)]
     public int ExportBatchSize { get; set; } = 10_000;

@@ -4,17 +4,18 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Agepar.Bff.Control;
 
 /// <summary>
-/// Streams an export batch by batch: the handler has read the first batch already (so a database error or a timeout
-/// still answers a ProblemDetails), then each batch is written and flushed after its connection went back to the pool,
-/// while the next one is read (at most one read ahead). Memory stays at two batches whatever the row count. UTF-8 with a byte-order mark (so spreadsheet programs read the accents right), CRLF.
-/// An error after the first byte aborts the connection, so a client never mistakes a truncated file for a complete one.
+/// Streams an export chunk by chunk as <see cref="CopyCsvExport"/> reads it: the handler has waited for the first chunk
+/// already (so a database error or a timeout before any row still answers a ProblemDetails), then each chunk is written
+/// and flushed while the reader goes on; what waits to be sent is bounded (<see cref="CopyCsvExport.MaxPendingBytes"/>),
+/// and a client too slow for it never holds a database connection. UTF-8 with a byte-order mark (so spreadsheet
+/// programs read the accents right), CRLF. An error after the first byte aborts the connection, so a client never
+/// mistakes a truncated file for a complete one.
 /// </summary>
 internal sealed partial class CsvExportResult(
     string fileName,
     IReadOnlyList<string> header,
     CsvDialect dialect,
-    ICsvBatches batches,
-    int firstBatchRows) : IResult
+    CopyCsvExport export) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -35,36 +36,26 @@ internal sealed partial class CsvExportResult(
             head.Buffer.Append('\uFEFF');
             head.AddRow(header);
             await body.WriteAsync(Encoding.UTF8.GetBytes(head.Buffer.ToString()), cancellationToken);
-            var count = firstBatchRows;
-            while (count > 0)
+            await foreach (var chunk in export.Chunks.ReadAllAsync(cancellationToken))
             {
-                // The batch's connection is back in the pool: a slow reader only holds this buffer and the next one.
-                // The next batch is read while this one is sent, so the database and the client work at the same time.
-                var sending = batches.Batch;
-                var next = batches.ReadNextAsync(cancellationToken);
-                try
-                {
-                    await body.WriteAsync(sending, cancellationToken);
-                    await body.FlushAsync(cancellationToken);
-                }
-                catch
-                {
-                    // No read may outlive the request (it uses the request's DbContext): let it end, whatever its outcome.
-                    await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    throw;
-                }
-
-                rows += count;
-                count = await next;
+                await body.WriteAsync(chunk.Bytes, cancellationToken);
+                await body.FlushAsync(cancellationToken);
+                rows += chunk.Rows;
+                export.Sent(chunk);
             }
 
-            await body.FlushAsync(cancellationToken);
+            await export.Reading;
             LogExported(logger, fileName, rows);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             LogExportFailed(logger, ex, fileName, rows);
             httpContext.Abort();
+        }
+        finally
+        {
+            // No read may outlive the request (it uses the request's DbContext): let it end, whatever its outcome.
+            await export.Reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
