@@ -46,7 +46,7 @@ internal sealed class CopyCsvExport(
     Func<SqlWhere> where,
     CsvCopyRewriter rewriter)
 {
-    /// <summary>Bytes of rows read but not yet sent past which the batch running is cut (memory per export ≈ this + a chunk).</summary>
+    /// <summary>Bytes of rows read but not yet sent past which the batch running is cut (memory per export ≈ this + two chunks, about 5 MB).</summary>
     internal const int MaxPendingBytes = 4 * 1024 * 1024;
 
     /// <summary>A chunk goes out once it holds this many bytes (or at the end of a batch).</summary>
