@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agepar.Bff.Auth;
 using Agepar.Tests.Infrastructure;
+using Npgsql;
 
 namespace Agepar.Tests.Control;
 
@@ -107,6 +108,56 @@ public sealed class ExportLimitsTests(AgeparAppFixture fixture)
             using var again = await admin.Client.GetAsync($"/api/control/audits.csv?kind={empty}");
             return again.StatusCode == HttpStatusCode.OK;
         }, "the admin may export again once the first export's client went away");
+    }
+
+    [Fact]
+    public async Task An_export_whose_first_batch_runs_past_its_timeout_is_a_422_and_no_file()
+    {
+        // A BFF with ControlPanel:ExportBatchTimeout = 1 s, and the default audit partition locked for longer than that
+        // (the batch's COPY waits for the lock, as it would behind a slow scan): statement_timeout fires before any
+        // row, so the answer is the ProblemDetails, not a cut file. Once the lock is gone the same export works.
+        using var admin = await ApiSession.AdminAsync(fixture);
+        await using var bff = await BffProcess.StartAsync(fixture, new Dictionary<string, string>
+        {
+            ["ControlPanel__ExportBatchTimeout"] = "00:00:01",
+        });
+        using var client = bff.CreateClient(admin);
+        var url = $"/api/control/audits.csv?kind=timeout-{Guid.NewGuid():N}";
+
+        await using (var owner = new NpgsqlConnection(await fixture.GetConnectionStringAsync(DbRole.Owner)))
+        {
+            await owner.OpenAsync();
+            await using var transaction = await owner.BeginTransactionAsync();
+            await using (var lockDefault = new NpgsqlCommand("LOCK TABLE audits_default IN ACCESS EXCLUSIVE MODE", owner, transaction))
+            {
+                await lockDefault.ExecuteNonQueryAsync();
+            }
+
+            // The panel reads the streaming replica in the tests: wait until the standby has replayed the lock.
+            await using (var standby = new NpgsqlConnection(await fixture.GetReplicaConnectionStringAsync(DbRole.Superuser)))
+            {
+                await standby.OpenAsync();
+                await WaitUntilAsync(async () =>
+                {
+                    await using var locked = new NpgsqlCommand(
+                        "SELECT count(*) FROM pg_locks WHERE relation = 'audits_default'::regclass AND mode = 'AccessExclusiveLock'", standby);
+                    return (long)(await locked.ExecuteScalarAsync())! > 0;
+                }, "the standby holds the replayed lock");
+            }
+
+            using var slow = await client.GetAsync(url);
+            Assert.Equal((HttpStatusCode)422, slow.StatusCode);
+            Assert.Equal("application/problem+json", slow.Content.Headers.ContentType?.MediaType);
+            using var problem = JsonDocument.Parse(await slow.Content.ReadAsStringAsync());
+            Assert.Equal("query_too_broad", problem.RootElement.GetProperty("code").GetString());
+            await transaction.RollbackAsync();
+        }
+
+        await WaitUntilAsync(async () =>
+        {
+            using var again = await client.GetAsync(url);
+            return again.StatusCode == HttpStatusCode.OK;
+        }, "the export works again once the lock is gone");
     }
 
     [Theory]
