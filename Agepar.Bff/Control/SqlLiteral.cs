@@ -18,10 +18,8 @@ internal static class SqlLiteral
         string text => Text(text),
         Guid uuid => $"'{uuid:D}'::uuid",
         long number => $"'{number.ToString(CultureInfo.InvariantCulture)}'::bigint",
-        int number => $"'{number.ToString(CultureInfo.InvariantCulture)}'::integer",
         DateTimeOffset at when type is null or NpgsqlDbType.TimestampTz => Timestamp(at.UtcDateTime),
         byte[] bytes => $"'\\x{Convert.ToHexStringLower(bytes)}'::bytea",
-        bool flag => flag ? "true" : "false",
         _ => throw new NotSupportedException($"No SQL literal for a {value.GetType().Name} ({type})."),
     };
 
