@@ -16,12 +16,12 @@ internal sealed partial class HealthMetricsPublisher(ILogger<HealthMetricsPublis
             DatabaseMetrics.HealthCheckFailures.Add(1,
                 new KeyValuePair<string, object?>("check", name),
                 new KeyValuePair<string, object?>("status", entry.Status.ToString()));
-            LogNotHealthy(name, entry.Status, entry.Description);
+            LogNotHealthy(name, entry.Status, entry.Description, entry.Exception);
         }
 
         return Task.CompletedTask;
     }
 
     [LoggerMessage(LogLevel.Warning, "Health check {Check} is {Status}: {Description}")]
-    private partial void LogNotHealthy(string check, HealthStatus status, string? description);
+    private partial void LogNotHealthy(string check, HealthStatus status, string? description, Exception? exception);
 }

@@ -39,6 +39,25 @@ public sealed class AuditChainTests(AgeparAppFixture fixture, ITestOutputHelper 
         Assert.Equal("Degraded", (await HealthAsync()).GetProperty("checks").GetProperty("audit-chain").GetProperty("status").GetString());
         await ScrapeUntilAsync(@"(?m)^agepar_audit_chain_intact(\{[^}]*\})? 0\b");
 
+        // While a check is Degraded, a flood of anonymous probes writes no log line per probe (it used to write one
+        // warning each: an unbounded log amplifier); the alert is the background publisher's one line per period.
+        using (var bffLog = fixture.Logs.Tap("bff"))
+        {
+            using var client = fixture.CreateBffClient();
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+            {
+                for (var i = 0; i < 25; i++)
+                {
+                    using var probe = await client.GetAsync("/api/health");
+                    Assert.Equal(HttpStatusCode.OK, probe.StatusCode);
+                }
+            }));
+            var alert = await bffLog.WaitForAsync("Health check audit-chain is Degraded", TimeSpan.FromSeconds(90));
+            output.WriteLine($"publisher: {alert}; {bffLog.Lines.Count} BFF lines while 200 probes ran");
+            Assert.DoesNotContain(bffLog.Lines, l => l.Contains("DefaultHealthCheckService") || l.Contains("with status Degraded completed"));
+            Assert.InRange(bffLog.Lines.Count(l => l.Contains("audit-chain")), 1, 4);
+        }
+
         await OwnerExecuteAsync("UPDATE audits SET outcome = 'success' WHERE id = @id", ("id", ids[1]));
         await AssertIntactAsync(admin);
         Assert.Equal("Healthy", (await HealthAsync()).GetProperty("checks").GetProperty("audit-chain").GetProperty("status").GetString());
