@@ -20,8 +20,8 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app, Func<HttpContext, bool>? showDetails = null)
     {
-        app.MapGet(HealthPath, (HttpContext context, HealthCheckService health, CancellationToken ct) =>
-                CheckAsync(health, null, showDetails?.Invoke(context) == true, ct))
+        app.MapGet(HealthPath, (HttpContext context, HealthProbeRunner health, CancellationToken ct) =>
+                CheckAsync(health, "ready", null, showDetails?.Invoke(context) == true, ct))
             .WithName("GetHealth")
             .WithTags("Health")
             .WithSummary("Readiness: database round trip (latency in ms), connection pool use, Redis, schema version. Descriptions and data only for admins.")
@@ -29,8 +29,8 @@ public static class HealthEndpoints
             .DisableRateLimiting()
             .AllowAnonymous();
 
-        app.MapGet(Extensions.AlivePath, (HttpContext context, HealthCheckService health, CancellationToken ct) =>
-                CheckAsync(health, r => r.Tags.Contains(Extensions.LiveTag), showDetails?.Invoke(context) == true, ct))
+        app.MapGet(Extensions.AlivePath, (HttpContext context, HealthProbeRunner health, CancellationToken ct) =>
+                CheckAsync(health, "live", static r => r.Tags.Contains(Extensions.LiveTag), showDetails?.Invoke(context) == true, ct))
             .WithName("GetAlive")
             .WithTags("Health")
             .WithSummary("Liveness: the process answers; touches no dependency.")
@@ -42,12 +42,12 @@ public static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> CheckAsync(
-        HealthCheckService health, Func<HealthCheckRegistration, bool>? predicate, bool details, CancellationToken ct)
+        HealthProbeRunner health, string key, Func<HealthCheckRegistration, bool>? predicate, bool details, CancellationToken ct)
     {
         // Probes are not traced (their ASP.NET Core span is filtered in Extensions.cs, so the spans of their SELECT 1 and
         // Redis PING would be dropped anyway): this scope skips creating those activities at all.
         using var untraced = OpenTelemetry.SuppressInstrumentationScope.Begin();
-        var report = await health.CheckHealthAsync(predicate, ct);
+        var report = await health.CheckAsync(key, predicate, ct);
         var body = HealthResponse.From(report, details);
         return report.Status == HealthStatus.Unhealthy
             ? TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable)
