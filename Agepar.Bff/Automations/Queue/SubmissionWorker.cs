@@ -164,7 +164,17 @@ internal sealed partial class SubmissionWorker(
             return;
         }
 
-        LogProcessing(job.Id, job.Kind, job.Attempt, job.MaxAttempts, job.Reclaimed);
+        // A first, ordinary attempt is logged at Debug: its outcome line ("done", "failed", "ended in error") follows
+        // and its trace spans cover it. A retry or a reclaimed job is news, at Information.
+        if (job.Attempt > 1 || job.Reclaimed)
+        {
+            LogProcessing(job.Id, job.Kind, job.Attempt, job.MaxAttempts, job.Reclaimed);
+        }
+        else
+        {
+            LogFirstAttempt(job.Id, job.Kind);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
         timeout.CancelAfter(options.ProcessingTimeout);
         var started = Stopwatch.GetTimestamp();
@@ -327,6 +337,9 @@ internal sealed partial class SubmissionWorker(
 
     [LoggerMessage(LogLevel.Information, "Processing submission {SubmissionId} ({Kind}), attempt {Attempt} of {MaxAttempts}, reclaimed {Reclaimed}")]
     private partial void LogProcessing(Guid submissionId, string kind, int attempt, int maxAttempts, bool reclaimed);
+
+    [LoggerMessage(LogLevel.Debug, "Processing submission {SubmissionId} ({Kind}), first attempt")]
+    private partial void LogFirstAttempt(Guid submissionId, string kind);
 
     [LoggerMessage(LogLevel.Information, "Submission {SubmissionId} ({Kind}) done on attempt {Attempt}")]
     private partial void LogCompleted(Guid submissionId, string kind, int attempt);
