@@ -22,6 +22,8 @@ internal static class HealthCheckExtensions
         builder.Services.AddSingleton<IHealthCheckPublisher, HealthMetricsPublisher>();
         builder.Services.AddSingleton<NpgsqlPoolMonitor>();
         builder.Services.AddSingleton<SchemaCheckCache>();
+        builder.Services.AddSingleton<RedisPinger>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisPinger>());
         return builder;
     }
 }

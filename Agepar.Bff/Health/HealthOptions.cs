@@ -28,4 +28,11 @@ public sealed class HealthOptions
     /// </summary>
     [Range(1, 86_400)]
     public int ReplicaLagDegradedSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// How often Redis is PINGed in the background; the <c>redis</c> check reports the last answer (at most this old)
+    /// and is Degraded once a PING has waited twice this long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan RedisPingInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

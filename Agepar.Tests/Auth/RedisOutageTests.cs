@@ -54,6 +54,42 @@ public sealed class RedisOutageTests(AgeparAppFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, (await before.Client.GetAsync("/api/me")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_hung_redis_is_reported_degraded_by_the_background_ping_and_healthy_again_when_it_answers()
+    {
+        using var admin = await ApiSession.AdminAsync(fixture);
+        var redis = await fixture.ContainerIdAsync("redis");
+
+        // Paused, the server keeps its connections open and answers nothing: the worst case for a PING per probe.
+        var pause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["pause", redis], Path.GetTempPath(), _ => { });
+        Assert.True(pause.ExitCode == 0, pause.Output);
+        try
+        {
+            var hung = await HealthProbe.WaitForAsync(fixture, admin.Client, "redis Degraded", (_, body) =>
+                body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString() == "Degraded", "redis", "bff");
+            var description = hung.GetProperty("checks").GetProperty("redis").GetProperty("description").GetString();
+            Assert.Matches("has not answered a PING|no answer to PING|[Tt]imeout", description);
+
+            // The probes themselves are not held by the hung server: ten at once all answer (Degraded is 200).
+            using var anonymous = fixture.CreateBffClient();
+            var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => anonymous.GetAsync("/api/health")));
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
+        finally
+        {
+            var unpause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["unpause", redis], Path.GetTempPath(), _ => { });
+            Assert.True(unpause.ExitCode == 0, unpause.Output);
+        }
+
+        var back = await HealthProbe.WaitForAsync(fixture, admin.Client, "redis Healthy", (_, body) =>
+            body.GetProperty("checks").GetProperty("redis").GetProperty("status").GetString() == "Healthy", "redis", "bff");
+        Assert.True(back.GetProperty("checks").GetProperty("redis").GetProperty("data").TryGetProperty("latencyMs", out _));
+    }
+
     /// <summary>Polls /api/health (bounded) until its overall status is <paramref name="status"/>.</summary>
     private Task<JsonElement> PollHealthAsync(HttpClient client, string status) =>
         HealthProbe.WaitForAsync(fixture, client, status, (_, body) => body.GetProperty("status").GetString() == status, "redis", "bff");
