@@ -9,13 +9,15 @@ namespace Agepar.Bff.Health;
 /// reports Unhealthy with the pending names instead of failing at random queries. The result is reused for a few
 /// seconds (<see cref="SchemaCheckCache"/>).
 /// </summary>
-internal sealed class SchemaHealthCheck(AgeparDbContext db, SchemaCheckCache cache) : IHealthCheck
+internal sealed class SchemaHealthCheck(IServiceProvider services, SchemaCheckCache cache) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         cache.GetAsync(ct => CheckNowAsync(context, ct), cancellationToken);
 
     private async Task<HealthCheckResult> CheckNowAsync(HealthCheckContext context, CancellationToken cancellationToken)
     {
+        // Resolved only when the cached result is stale: a probe served from the cache rents no context from the pool.
+        var db = services.GetRequiredService<AgeparDbContext>();
         var expected = db.Database.GetMigrations().LastOrDefault() ?? "(none)";
         try
         {
