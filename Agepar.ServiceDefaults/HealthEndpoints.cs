@@ -44,8 +44,9 @@ public static class HealthEndpoints
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> CheckAsync(
         HealthProbeRunner health, string key, Func<HealthCheckRegistration, bool>? predicate, bool details, CancellationToken ct)
     {
-        // Probes are not traced (their ASP.NET Core span is filtered in Extensions.cs, so the spans of their SELECT 1 and
-        // Redis PING would be dropped anyway): this scope skips creating those activities at all.
+        // Probes are not traced (their ASP.NET Core span is filtered in Extensions.cs, so the spans of their checks'
+        // round trips would be dropped anyway): this scope skips creating those activities at all. A run this probe
+        // starts inherits it; probes that join a run in flight wait for its report.
         using var untraced = OpenTelemetry.SuppressInstrumentationScope.Begin();
         var report = await health.CheckAsync(key, predicate, ct);
         var body = HealthResponse.From(report, details);
