@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using Agepar.Bff.Health;
 using Agepar.Tests.Infrastructure;
@@ -16,6 +18,78 @@ namespace Agepar.Tests.Database;
 public sealed class HealthDetailTests(AgeparAppFixture fixture)
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task A_flood_of_anonymous_probes_while_the_database_stalls_shares_one_round_trip()
+    {
+        using var client = fixture.CreateBffClient();
+        var before = await DatabaseChecksRunAsync(null);
+        var postgres = await fixture.ContainerIdAsync("postgres");
+
+        // Paused, PostgreSQL keeps its connections and answers nothing: the first probe's SELECT 1 waits, and every
+        // probe after it joins that run instead of taking a pooled connection of its own.
+        var pause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["pause", postgres], Path.GetTempPath(), _ => { });
+        Assert.True(pause.ExitCode == 0, pause.Output);
+        List<Task<HttpResponseMessage>> probes;
+        try
+        {
+            probes = [.. Enumerable.Range(0, 50).Select(_ => client.GetAsync("/api/health"))];
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.All(probes, p => Assert.False(p.IsCompleted, "a probe answered while the database was paused"));
+        }
+        finally
+        {
+            var unpause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["unpause", postgres], Path.GetTempPath(), _ => { });
+            Assert.True(unpause.ExitCode == 0, unpause.Output);
+        }
+
+        var answers = await Task.WhenAll(probes);
+        try
+        {
+            // The round trip took the pause: Degraded (latency over the threshold), still 200.
+            Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        }
+        finally
+        {
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
+
+        // Each database check records one latency; fifty probes made one (the background publisher may add one more).
+        var after = await DatabaseChecksRunAsync(before);
+        Assert.InRange(after - before, 1, 3);
+    }
+
+    /// <summary>
+    /// The number of database health checks the BFF has run (<c>agepar_db_health_latency_milliseconds_count</c>), read
+    /// from its /metrics; with <paramref name="changedFrom"/>, polled (bounded) until it differs, since the exporter may
+    /// serve a cached scrape for a moment.
+    /// </summary>
+    private async Task<long> DatabaseChecksRunAsync(long? changedFrom)
+    {
+        using var client = fixture.CreateBffClient();
+        using var cts = new CancellationTokenSource(AgeparAppFixture.StepTimeout);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics")
+            {
+                Headers = { Authorization = new AuthenticationHeaderValue("Bearer", fixture.PrometheusToken) },
+            };
+            using var response = await client.SendAsync(request, cts.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var text = await response.Content.ReadAsStringAsync(cts.Token);
+            var count = Regex.Matches(text, @"(?m)^agepar_db_health_latency_milliseconds_count(?:\{[^}]*\})? (\d+)")
+                .Sum(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            if (changedFrom is null || count != changedFrom)
+            {
+                return count;
+            }
+
+            await Task.Delay(500, cts.Token);
+        }
+    }
 
     [Fact]
     public void A_failing_report_shows_anonymous_callers_no_exception_text_or_internal_names()
