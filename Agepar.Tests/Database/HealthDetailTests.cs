@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Agepar.Bff.Health;
 using Agepar.Tests.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
