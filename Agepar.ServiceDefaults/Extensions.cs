@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,15 @@ public static class Extensions
     /// </summary>
     public static readonly string[] TelemetrySourceNames = ["Agepar.Bff", "Agepar.Data", "Agepar.MigrationService"];
 
+    /// <summary>Configuration key: series kept per metric (see <see cref="ConfigureOpenTelemetry{TBuilder}"/>).</summary>
+    public const string MetricCardinalityLimitKey = "Telemetry:MetricCardinalityLimit";
+
+    /// <summary>Default of <see cref="MetricCardinalityLimitKey"/>.</summary>
+    public const int DefaultMetricCardinalityLimit = 200;
+
+    /// <summary>The one metric kept at the SDK's own limit (2,000 series): routes × methods × status codes.</summary>
+    private const string RequestDurationMetric = "http.server.request.duration";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -47,8 +57,21 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
+        // Every metric stream preallocates its cardinality limit of points (72 bytes each) for every reader: at the SDK's
+        // default of 2,000, the BFF's ~90 instruments × 2 readers (OTLP, Prometheus) held 26 MB of the large-object heap
+        // for about ten series each (bench/RESULTS.md, "Resident memory"). Past the limit, new attribute sets are summed
+        // into one series tagged otel.metric.overflow=true: totals stay right, only that breakdown is lost.
+        var cardinalityLimit = builder.Configuration.GetValue(MetricCardinalityLimitKey, DefaultMetricCardinalityLimit);
+        if (cardinalityLimit < 1)
+        {
+            throw new InvalidOperationException($"{MetricCardinalityLimitKey} must be at least 1 (was {cardinalityLimit}).");
+        }
+
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
+                .AddView(instrument => instrument.Name == RequestDurationMetric
+                    ? null
+                    : new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit })
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
