@@ -26,6 +26,7 @@ public static class AuthServiceExtensions
         services.AddSingleton(sp => PersonalDataOptions.CreateProtector(sp.GetRequiredService<IConfiguration>()));
         services.AddHostedService<PersonalDataStartupCheck>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<HashMemoryRelease>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<SessionCache>();

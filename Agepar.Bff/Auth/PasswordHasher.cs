@@ -8,17 +8,20 @@ namespace Agepar.Bff.Auth;
 /// <summary>
 /// Argon2id password hashes as PHC strings (<c>$argon2id$v=19$m=…,t=…,p=…$salt$hash</c>), compatible with the
 /// current portal's argon2-cffi hashes. Hashing is CPU- and memory-heavy, so it runs off the request thread and at
-/// most <see cref="PasswordHashingOptions.MaxConcurrentHashes"/> at a time.
+/// most <see cref="PasswordHashingOptions.MaxConcurrentHashes"/> at a time; their working memory is returned to the
+/// operating system once hashing is idle (<see cref="HashMemoryRelease"/>).
 /// </summary>
 public sealed class PasswordHasher : IDisposable
 {
     private readonly PasswordHashingOptions _options;
     private readonly SemaphoreSlim _gate;
     private readonly Lazy<string> _dummyHash;
+    private readonly HashMemoryRelease? _release;
 
-    public PasswordHasher(IOptions<PasswordHashingOptions> options)
+    public PasswordHasher(IOptions<PasswordHashingOptions> options, HashMemoryRelease? release = null)
     {
         _options = options.Value;
+        _release = release;
         _gate = new SemaphoreSlim(_options.MaxConcurrentHashes, _options.MaxConcurrentHashes);
         // Verified when the user does not exist or has no password, so both answers take as long as a real check.
         _dummyHash = new Lazy<string>(() => HashCore(Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
@@ -27,12 +30,14 @@ public sealed class PasswordHasher : IDisposable
     public async Task<string> HashAsync(string password, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
+        _release?.HashStarted();
         try
         {
             return await Task.Run(() => HashCore(password), cancellationToken);
         }
         finally
         {
+            _release?.HashEnded();
             _gate.Release();
         }
     }
@@ -44,12 +49,14 @@ public sealed class PasswordHasher : IDisposable
     public async Task<PasswordCheck> VerifyAsync(string? storedHash, string password, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken);
+        _release?.HashStarted();
         try
         {
             return await Task.Run(() => VerifyCore(storedHash, password), cancellationToken);
         }
         finally
         {
+            _release?.HashEnded();
             _gate.Release();
         }
     }

@@ -29,4 +29,11 @@ public sealed class PasswordHashingOptions
     /// <summary>At most this many hashes run at once (each holds <see cref="MemoryKiB"/> of memory); others wait.</summary>
     [Range(1, 256)]
     public int MaxConcurrentHashes { get; set; } = 4;
+
+    /// <summary>
+    /// Once no hash has run for this long, the hashes' working memory is returned to the operating system
+    /// (<see cref="HashMemoryRelease"/>); <c>00:00:00</c> leaves it to the GC.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan ReleaseMemoryAfter { get; set; } = TimeSpan.FromSeconds(2);
 }
