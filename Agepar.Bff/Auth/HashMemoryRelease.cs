@@ -12,17 +12,23 @@ namespace Agepar.Bff.Auth;
 /// BFF that had served one login held about 64 MiB more resident memory from then on, and one that had served
 /// <see cref="PasswordHashingOptions.MaxConcurrentHashes"/> logins at once about four times that (bench/RESULTS.md,
 /// "Resident memory"). One full collection in <see cref="GCCollectionMode.Aggressive"/> mode, which decommits the free
-/// regions, returns it. It runs only after the last hash of a burst ended and none started for the quiet period: a
-/// stream of logins costs at most one such collection per quiet period, never one per login.
+/// regions, returns it. It runs only after the last hash of a burst ended and none started for the quiet period, and at
+/// most once per <see cref="MinSpacing"/>: a stream of logins costs no collection until it stops, and logins timed to
+/// land just after each quiet period (an attacker's) cost one collection (≈ 25 ms) per half minute, never one per login.
 /// </remarks>
 public sealed partial class HashMemoryRelease : IDisposable
 {
+    /// <summary>Shortest time between two collections, whatever the logins' rhythm.</summary>
+    public static readonly TimeSpan MinSpacing = TimeSpan.FromSeconds(30);
+
     private readonly TimeSpan _quiet;
+    private readonly TimeProvider _clock;
     private readonly Action _collect;
     private readonly ILogger _logger;
     private readonly ITimer? _timer;
     private readonly Lock _lock = new();
     private int _running;
+    private long? _lastCollection;
 
     public HashMemoryRelease(IOptions<PasswordHashingOptions> options, TimeProvider clock, ILogger<HashMemoryRelease> logger)
         : this(options.Value.ReleaseMemoryAfter, clock, logger, CollectAggressively)
@@ -32,6 +38,7 @@ public sealed partial class HashMemoryRelease : IDisposable
     internal HashMemoryRelease(TimeSpan quiet, TimeProvider clock, ILogger logger, Action collect)
     {
         _quiet = quiet;
+        _clock = clock;
         _collect = collect;
         _logger = logger;
         if (quiet > TimeSpan.Zero)
@@ -71,6 +78,14 @@ public sealed partial class HashMemoryRelease : IDisposable
             {
                 return; // a hash started as the timer fired; its end starts a new quiet period
             }
+
+            if (_lastCollection is { } last && _clock.GetElapsedTime(last) is var since && since < MinSpacing)
+            {
+                _timer?.Change(MinSpacing - since, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _lastCollection = _clock.GetTimestamp();
         }
 
         var before = Environment.WorkingSet;

@@ -87,6 +87,49 @@ public sealed class HashMemoryReleaseTests
     }
 
     [Fact]
+    public void Bursts_timed_just_past_each_quiet_period_cost_one_collection_per_min_spacing()
+    {
+        var (release, clock, collections) = Create(Quiet);
+        using var _ = release;
+
+        // One login every quiet period + 100 ms, for two minutes: 58 bursts, each followed by a full quiet period.
+        var elapsed = TimeSpan.Zero;
+        while (elapsed < TimeSpan.FromMinutes(2))
+        {
+            release.HashStarted();
+            release.HashEnded();
+            clock.Advance(Quiet + TimeSpan.FromMilliseconds(100));
+            elapsed += Quiet + TimeSpan.FromMilliseconds(100);
+        }
+
+        Assert.InRange(collections.Count, 4, 5); // about 120 s / 30 s, not 58
+        var before = collections.Count;
+        clock.Advance(HashMemoryRelease.MinSpacing);
+        Assert.Equal(before + 1, collections.Count); // the last burst's memory is released once the spacing allows
+    }
+
+    [Fact]
+    public void A_quiet_period_ending_within_the_min_spacing_still_releases_once_the_spacing_has_passed()
+    {
+        var (release, clock, collections) = Create(Quiet);
+        using var _ = release;
+
+        release.HashStarted();
+        release.HashEnded();
+        clock.Advance(Quiet);
+        Assert.Equal(1, collections.Count);
+
+        release.HashStarted();
+        release.HashEnded();
+        clock.Advance(Quiet);
+        Assert.Equal(1, collections.Count); // 2 s after the first: postponed, not dropped
+        clock.Advance(HashMemoryRelease.MinSpacing - Quiet - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(1, collections.Count);
+        clock.Advance(TimeSpan.FromMilliseconds(1)); // 30 s after the first collection
+        Assert.Equal(2, collections.Count);
+    }
+
+    [Fact]
     public void A_zero_quiet_period_leaves_the_memory_to_the_gc()
     {
         var (release, clock, collections) = Create(TimeSpan.Zero);
