@@ -61,8 +61,7 @@ public sealed class RedisOutageTests(AgeparAppFixture fixture)
         var redis = await fixture.ContainerIdAsync("redis");
 
         // Paused, the server keeps its connections open and answers nothing: the worst case for a PING per probe.
-        var pause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["pause", redis], Path.GetTempPath(), _ => { });
-        Assert.True(pause.ExitCode == 0, pause.Output);
+        await ContainerEngine.RunAsync("pause", redis);
         try
         {
             var hung = await HealthProbe.WaitForAsync(fixture, admin.Client, "redis Degraded", (_, body) =>
@@ -81,8 +80,7 @@ public sealed class RedisOutageTests(AgeparAppFixture fixture)
         }
         finally
         {
-            var unpause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["unpause", redis], Path.GetTempPath(), _ => { });
-            Assert.True(unpause.ExitCode == 0, unpause.Output);
+            await ContainerEngine.RunAsync("unpause", redis);
         }
 
         var back = await HealthProbe.WaitForAsync(fixture, admin.Client, "redis Healthy", (_, body) =>

@@ -28,8 +28,7 @@ public sealed class HealthDetailTests(AgeparAppFixture fixture)
 
         // Paused, PostgreSQL keeps its connections and answers nothing: the first probe's SELECT 1 waits, and every
         // probe after it joins that run instead of taking a pooled connection of its own.
-        var pause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["pause", postgres], Path.GetTempPath(), _ => { });
-        Assert.True(pause.ExitCode == 0, pause.Output);
+        await ContainerEngine.RunAsync("pause", postgres);
         List<Task<HttpResponseMessage>> probes;
         try
         {
@@ -39,8 +38,7 @@ public sealed class HealthDetailTests(AgeparAppFixture fixture)
         }
         finally
         {
-            var unpause = await ProcessRunner.RunAsync(ContainerEngine.Name, ["unpause", postgres], Path.GetTempPath(), _ => { });
-            Assert.True(unpause.ExitCode == 0, unpause.Output);
+            await ContainerEngine.RunAsync("unpause", postgres);
         }
 
         var answers = await Task.WhenAll(probes);

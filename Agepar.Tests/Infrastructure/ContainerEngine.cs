@@ -7,6 +7,13 @@ public static class ContainerEngine
 {
     public static string Name => Environment.GetEnvironmentVariable("AGEPAR_ENGINE") is { Length: > 0 } engine ? engine : "docker";
 
+    /// <summary>One engine command on a container of the test app (<c>pause</c>, <c>unpause</c>, …); a failure fails the test.</summary>
+    public static async Task RunAsync(params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync(Name, args, Path.GetTempPath(), _ => { });
+        Assert.True(result.ExitCode == 0, result.Output);
+    }
+
     /// <summary>Best effort: a leftover test volume is harmless, only untidy.</summary>
     public static async Task RemoveVolumeAsync(string volume)
     {
