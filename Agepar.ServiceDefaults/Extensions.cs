@@ -33,6 +33,12 @@ public static class Extensions
     /// <summary>Default of <see cref="MetricCardinalityLimitKey"/>.</summary>
     public const int DefaultMetricCardinalityLimit = 200;
 
+    /// <summary>
+    /// Largest accepted <see cref="MetricCardinalityLimitKey"/>: every stream preallocates it, so 10,000 already costs
+    /// about 130 MB for the BFF's ~180 streams; a typo like 2000000 would exhaust the container at start-up.
+    /// </summary>
+    public const int MaxMetricCardinalityLimit = 10_000;
+
     /// <summary>The one metric kept at the SDK's own limit (2,000 series): routes × methods × status codes.</summary>
     private const string RequestDurationMetric = "http.server.request.duration";
 
@@ -62,9 +68,10 @@ public static class Extensions
         // for about ten series each (bench/RESULTS.md, "Resident memory"). Past the limit, new attribute sets are summed
         // into one series tagged otel.metric.overflow=true: totals stay right, only that breakdown is lost.
         var cardinalityLimit = builder.Configuration.GetValue(MetricCardinalityLimitKey, DefaultMetricCardinalityLimit);
-        if (cardinalityLimit < 1)
+        if (cardinalityLimit is < 1 or > MaxMetricCardinalityLimit)
         {
-            throw new InvalidOperationException($"{MetricCardinalityLimitKey} must be at least 1 (was {cardinalityLimit}).");
+            throw new InvalidOperationException(
+                $"{MetricCardinalityLimitKey} must be between 1 and {MaxMetricCardinalityLimit} (was {cardinalityLimit}).");
         }
 
         builder.Services.AddOpenTelemetry()

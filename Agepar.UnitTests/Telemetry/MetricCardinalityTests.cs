@@ -42,7 +42,10 @@ public sealed class MetricCardinalityTests
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]
-    public void A_limit_below_one_refuses_to_start(string limit)
+    [InlineData("10001")]
+    [InlineData("2147483647")]
+    [InlineData("muitas")]
+    public void A_limit_outside_1_to_10000_or_not_a_number_refuses_to_start(string limit)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration[Extensions.MetricCardinalityLimitKey] = limit;
