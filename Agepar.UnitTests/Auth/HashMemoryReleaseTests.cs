@@ -27,6 +27,13 @@ public sealed class HashMemoryReleaseTests
         return (new HashMemoryRelease(quiet, clock, NullLogger.Instance, collections.Collect), clock, collections);
     }
 
+    /// <summary>A hash that starts and ends at the same instant of the fake clock.</summary>
+    private static void HashOnce(HashMemoryRelease release)
+    {
+        release.HashStarted();
+        release.HashEnded();
+    }
+
     [Fact]
     public void Released_once_after_the_last_hash_of_a_burst_and_the_quiet_period()
     {
@@ -55,8 +62,7 @@ public sealed class HashMemoryReleaseTests
         var (release, clock, collections) = Create(Quiet);
         using var _ = release;
 
-        release.HashStarted();
-        release.HashEnded();
+        HashOnce(release);
         clock.Advance(Quiet / 2);
         release.HashStarted();
         clock.Advance(TimeSpan.FromSeconds(30));
@@ -96,8 +102,7 @@ public sealed class HashMemoryReleaseTests
         var elapsed = TimeSpan.Zero;
         while (elapsed < TimeSpan.FromMinutes(2))
         {
-            release.HashStarted();
-            release.HashEnded();
+            HashOnce(release);
             clock.Advance(Quiet + TimeSpan.FromMilliseconds(100));
             elapsed += Quiet + TimeSpan.FromMilliseconds(100);
         }
@@ -114,13 +119,11 @@ public sealed class HashMemoryReleaseTests
         var (release, clock, collections) = Create(Quiet);
         using var _ = release;
 
-        release.HashStarted();
-        release.HashEnded();
+        HashOnce(release);
         clock.Advance(Quiet);
         Assert.Equal(1, collections.Count);
 
-        release.HashStarted();
-        release.HashEnded();
+        HashOnce(release);
         clock.Advance(Quiet);
         Assert.Equal(1, collections.Count); // 2 s after the first: postponed, not dropped
         clock.Advance(HashMemoryRelease.MinSpacing - Quiet - TimeSpan.FromMilliseconds(1));
@@ -135,8 +138,7 @@ public sealed class HashMemoryReleaseTests
         var (release, clock, collections) = Create(TimeSpan.Zero);
         using var _ = release;
 
-        release.HashStarted();
-        release.HashEnded();
+        HashOnce(release);
         clock.Advance(TimeSpan.FromHours(1));
 
         Assert.Equal(0, collections.Count);
